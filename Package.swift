@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+// The serverless-mesh-webhook package: a TLS admission webhook server for OpenShift Serverless on Service Mesh.
+import PackageDescription
+
+let package = Package(
+    name: "serverless-mesh-webhook",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "serverless-mesh-webhook", targets: ["serverless-mesh-webhook"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CNghttp2",
+            pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"])]
+        ),
+        .target(
+            name: "HTTPServer",
+            dependencies: [
+                "COpenSSL",
+                "CNghttp2",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .executableTarget(
+            name: "serverless-mesh-webhook",
+            dependencies: [
+                "HTTPServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .testTarget(
+            name: "HTTPServerTests",
+            dependencies: ["HTTPServer", "COpenSSL", "CNghttp2"]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [],
+            resources: []
+        ),
+    ]
+)

@@ -1,0 +1,53 @@
+// HTTP header fields as an ordered list with case-insensitive lookup (RFC 9110 §5.1).
+
+/// An ordered list of header fields. Names are stored lower-cased (HTTP/2 requires it on the
+/// wire, RFC 9113 §8.2.1, and HTTP/1.1 names are case-insensitive), values as received with
+/// surrounding whitespace trimmed.
+///
+/// A value type owned by whoever holds it; it does not validate tokens (the parsers do).
+public struct HTTPHeaders: Sendable, Equatable, Sequence {
+    public typealias Element = (name: String, value: String)
+
+    public private(set) var fields: [(name: String, value: String)] = []
+
+    public init() {}
+
+    public init(_ fields: [(String, String)]) {
+        self.fields.reserveCapacity(fields.count)
+        for (name, value) in fields { add(name: name, value: value) }
+    }
+
+    /// Appends a field; the name is lower-cased.
+    public mutating func add(name: String, value: String) {
+        fields.append((name: name.lowercased(), value: value))
+    }
+
+    /// Appends a field whose name the caller guarantees is already lower-case.
+    package mutating func addLowercased(name: String, value: String) {
+        fields.append((name: name, value: value))
+    }
+
+    /// The first value of `name` (case-insensitive), or nil.
+    public subscript(first name: String) -> String? {
+        let key = name.lowercased()
+        for field in fields where field.name == key { return field.value }
+        return nil
+    }
+
+    /// Every value of `name` (case-insensitive), in order.
+    public subscript(all name: String) -> [String] {
+        let key = name.lowercased()
+        return fields.compactMap { $0.name == key ? $0.value : nil }
+    }
+
+    public var count: Int { fields.count }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+        fields.makeIterator()
+    }
+
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.fields.count == rhs.fields.count
+            && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+}
