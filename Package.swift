@@ -20,6 +20,7 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(name: "CLinux"),
         .systemLibrary(
             name: "CNghttp2",
             pkgConfig: "libnghttp2",
@@ -28,6 +29,7 @@ let package = Package(
         .target(
             name: "HTTPServer",
             dependencies: [
+                "CLinux",
                 "COpenSSL",
                 "CNghttp2",
                 .product(name: "Logging", package: "swift-log"),

@@ -1,0 +1,173 @@
+// One epoll loop on its own thread: accepts, reads, writes and times out its connections.
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinux
+import Logging
+import Metrics
+import Synchronization
+
+/// Something registered with a loop's epoll set. Used only on that loop's thread.
+protocol Channel: AnyObject {
+    var fd: Int32 { get }
+    func handle(events: UInt32)
+    /// Called about every 250 ms with the loop's monotonic time.
+    func checkTimers(now: Int64)
+}
+
+/// An event loop: one thread, one epoll set, the listeners and connections it owns. All its
+/// state is touched only on its thread; other threads talk to it through `execute`, which
+/// queues a closure and wakes the loop. It does not parse HTTP (connections do) and it does
+/// not know what a request means (the router does).
+final class EventLoop: @unchecked Sendable {
+    let index: Int
+    let epoll: Epoll
+    let state: ServerState
+    let configuration: ServerConfiguration
+    let logger: Logger
+    let tlsRouter: Router
+    let plainRouter: Router
+
+    private var channels: [Channel?] = []
+    private(set) var connectionCount = 0
+    private var listeners: [Listener] = []
+    private var running = true
+    private var nextTimerCheck: Int64 = 0
+    private let tasks = Mutex<[@Sendable (EventLoop) -> Void]>([])
+
+    /// A read buffer shared by every connection of this loop (used only inside one read call).
+    let readBuffer: UnsafeMutableRawBufferPointer
+    private var cachedDateSecond = -1
+    private(set) var cachedDate = ""
+    private var requestCounters: [Int: Counter] = [:]
+
+    init(index: Int, state: ServerState, configuration: ServerConfiguration, tlsRouter: Router, plainRouter: Router, logger: Logger) throws(SystemError) {
+        self.index = index
+        self.epoll = try Epoll()
+        self.state = state
+        self.configuration = configuration
+        self.tlsRouter = tlsRouter
+        self.plainRouter = plainRouter
+        self.logger = logger
+        self.readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
+    }
+
+    deinit {
+        readBuffer.deallocate()
+    }
+
+    // MARK: - Thread entry
+
+    /// Runs until `stop()`; the body of the loop's thread.
+    func run() {
+        while running {
+            epoll.wait(timeoutMilliseconds: 250) { fd, events in
+                if fd == epoll.wakeFD {
+                    runTasks()
+                } else if fd >= 0, fd < channels.count, let channel = channels[Int(fd)] {
+                    channel.handle(events: events)
+                }
+            }
+            let now = monotonicNanoseconds()
+            state.heartbeats[index].value.store(now, ordering: .relaxed)
+            if now >= nextTimerCheck {
+                nextTimerCheck = now &+ 250_000_000
+                for channel in channels { channel?.checkTimers(now: now) }
+            }
+        }
+        for channel in channels {
+            if let connection = channel as? Connection { connection.close() }
+        }
+        for listener in listeners { listener.close() }
+        listeners.removeAll()
+    }
+
+    /// Queues `task` to run on this loop's thread. Safe from any thread.
+    func execute(_ task: @escaping @Sendable (EventLoop) -> Void) {
+        tasks.withLock { $0.append(task) }
+        epoll.wake()
+    }
+
+    private func runTasks() {
+        let pending = tasks.withLock { queue -> [@Sendable (EventLoop) -> Void] in
+            let taken = queue
+            queue.removeAll()
+            return taken
+        }
+        for task in pending { task(self) }
+    }
+
+    // MARK: - Registration
+
+    func register(_ channel: Channel, events: UInt32) -> Bool {
+        let fd = Int(channel.fd)
+        if fd >= channels.count {
+            channels.append(contentsOf: repeatElement(nil, count: max(fd + 1 - channels.count, channels.count)))
+        }
+        do {
+            try epoll.add(channel.fd, events: events)
+        } catch {
+            logger.warning("cannot watch descriptor", metadata: ["error": "\(error)"])
+            return false
+        }
+        channels[fd] = channel
+        if channel is Connection { connectionCount += 1 }
+        return true
+    }
+
+    func deregister(_ channel: Channel) {
+        let fd = Int(channel.fd)
+        guard fd < channels.count, channels[fd] === channel else { return }
+        epoll.remove(channel.fd)
+        channels[fd] = nil
+        if channel is Connection { connectionCount -= 1 }
+    }
+
+    func adopt(listener: Listener) {
+        if register(listener, events: UInt32(EPOLLIN.rawValue)) {
+            listeners.append(listener)
+        }
+    }
+
+    // MARK: - Shutdown steps (run on the loop thread through `execute`)
+
+    /// Stops accepting, sends GOAWAY on HTTP/2, closes idle HTTP/1.1 connections; busy ones
+    /// close after their current response.
+    func stopAccepting() {
+        for listener in listeners {
+            deregister(listener)
+            listener.close()
+        }
+        listeners.removeAll()
+        for channel in channels {
+            (channel as? Connection)?.beginShutdown()
+        }
+    }
+
+    func stop() {
+        running = false
+    }
+
+    // MARK: - Helpers for connections
+
+    /// The IMF-fixdate for the current second, formatted once per second.
+    func httpDate() -> String {
+        let second = wallClockSeconds()
+        if second != cachedDateSecond {
+            cachedDateSecond = second
+            cachedDate = HTTPDate.format(epochSeconds: second)
+        }
+        return cachedDate
+    }
+
+    func countRequest(protocol version: HTTPVersion, code: Int) {
+        let key = code &* 2 &+ (version == .h2 ? 1 : 0)
+        if let counter = requestCounters[key] {
+            counter.increment()
+        } else {
+            let counter = state.metrics.requestCounter(protocol: version, code: code)
+            requestCounters[key] = counter
+            counter.increment()
+        }
+    }
+}

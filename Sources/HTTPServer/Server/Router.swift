@@ -1,0 +1,91 @@
+// Maps method and path to a handler and answers 404, 405, 415 and 504 itself.
+
+/// What the transport knows about a request besides its bytes. Built on the event-loop thread.
+public struct RequestContext: Sendable {
+    /// Monotonic nanoseconds when the complete request was received.
+    public let receivedAt: Int64
+    /// Monotonic nanoseconds after which the caller has given up (from `?timeout=`), if given.
+    public let deadline: Int64?
+    /// The peer's numeric address.
+    public let remoteAddress: String
+
+    public init(receivedAt: Int64, deadline: Int64?, remoteAddress: String) {
+        self.receivedAt = receivedAt
+        self.deadline = deadline
+        self.remoteAddress = remoteAddress
+    }
+}
+
+/// A request handler: runs synchronously on the event-loop thread that received the request,
+/// so it must be quick and must not block (the policy is a pure function of the body).
+public typealias RequestHandler = @Sendable (HTTPRequest, RequestContext) -> HTTPResponse
+
+/// An immutable routing table, shared by every event loop. It knows paths and methods, never
+/// what the bodies mean. Unknown path → 404, wrong method → 405 with `Allow`, a JSON route
+/// given another media type → 415, a request already past its `?timeout=` deadline → 504.
+public struct Router: Sendable {
+    struct Route: Sendable {
+        let method: String
+        let path: String
+        let requiresJSON: Bool
+        let handler: RequestHandler
+    }
+
+    private var routes: [Route] = []
+
+    public init() {}
+
+    /// Adds a route. `requiresJSON` enforces `Content-Type: application/json` (parameters such
+    /// as `charset` allowed) and reads `?timeout=` as a deadline.
+    public mutating func add(method: String, path: String, requiresJSON: Bool = false, handler: @escaping RequestHandler) {
+        routes.append(Route(method: method, path: path, requiresJSON: requiresJSON, handler: handler))
+    }
+
+    /// The response for `request`.
+    public func respond(to request: HTTPRequest, receivedAt: Int64, remoteAddress: String) -> HTTPResponse {
+        let path = request.path
+        var allowed: [String] = []
+        for route in routes where route.path == path {
+            let methodMatches = route.method == request.method || (route.method == "GET" && request.method == "HEAD")
+            guard methodMatches else {
+                allowed.append(route.method)
+                continue
+            }
+            var deadline: Int64?
+            if route.requiresJSON {
+                guard Self.isJSON(request.headers[first: "content-type"]) else {
+                    return .error(415, "content type must be application/json")
+                }
+                if let text = request.queryParameter("timeout") {
+                    guard let nanos = GoDuration.nanoseconds(text) else {
+                        return .error(400, "invalid timeout \"\(text)\": expected a duration such as 10s")
+                    }
+                    deadline = receivedAt &+ nanos
+                    if monotonicNanoseconds() > deadline ?? .max {
+                        return .error(504, "the request's timeout of \(text) passed before it was processed")
+                    }
+                }
+            }
+            return route.handler(request, RequestContext(receivedAt: receivedAt, deadline: deadline, remoteAddress: remoteAddress))
+        }
+        if allowed.isEmpty { return .error(404, "no such path: \(path)") }
+        if allowed.contains("GET") { allowed.append("HEAD") }
+        return .error(405, "method \(request.method) not allowed on \(path)", headers: [("allow", allowed.joined(separator: ", "))])
+    }
+
+    /// True for `application/json`, case-insensitive, with or without parameters.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return mediaType.trimmingASCIIWhitespace().lowercased() == "application/json"
+    }
+}
+
+extension Substring {
+    func trimmingASCIIWhitespace() -> Substring {
+        var s = self
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return s
+    }
+}
