@@ -24,9 +24,10 @@ package final class TLSConnection {
         }
         self.context = context
         self.ssl = ssl
-        guard SSL_set_fd(ssl, fd) == 1 else {
+        guard let bio = TLSSocketBIO.make(fd: fd) else {
             throw TLSError("cannot attach the TLS session to fd \(fd): \(OpenSSLErrorQueue.drainDescription())")
         }
+        SSL_set_bio(ssl, bio, bio)  // the SSL* now owns the BIO
         SSL_set_accept_state(ssl)
     }
 
