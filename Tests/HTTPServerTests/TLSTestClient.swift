@@ -97,13 +97,7 @@ final class TLSTestClient {
 
     /// The serial number of the certificate the server presented, upper-case hex.
     var peerSerial: String? {
-        guard let certificate = SSL_get1_peer_certificate(ssl) else { return nil }
-        defer { X509_free(certificate) }
-        guard let bignum = ASN1_INTEGER_to_BN(X509_get_serialNumber(certificate), nil) else { return nil }
-        defer { BN_free(bignum) }
-        guard let hex = BN_bn2hex(bignum) else { return nil }
-        defer { smw_OPENSSL_free(hex) }
-        return String(cString: hex)
+        SSL_get1_peer_certificate(ssl).map { X509Certificate(owning: $0).serialHex }
     }
 
     private func step(_ result: Int32) -> Step {

@@ -114,10 +114,6 @@ public final class TLSContext: @unchecked Sendable {
                       "cannot add an intermediate certificate from \(certificatePath)")
         }
         try check(SSL_CTX_use_PrivateKey(pointer, key.pointer) == 1, "cannot use the private key in \(configuration.privateKeyPath)")
-        guard SSL_CTX_check_private_key(pointer) == 1 else {
-            ERR_clear_error()
-            throw TLSError("\(configuration.privateKeyPath) does not match the certificate in \(certificatePath)")
-        }
 
         if let caPath = configuration.clientCAPath {
             guard let store = SSL_CTX_get_cert_store(pointer) else {

@@ -12,7 +12,8 @@ import Darwin
 final class X509Certificate {
     let pointer: OpaquePointer
 
-    private init(pointer: OpaquePointer) {
+    /// Takes over one reference to `pointer` (e.g. from SSL_get1_peer_certificate).
+    init(owning pointer: OpaquePointer) {
         self.pointer = pointer
     }
 
@@ -32,7 +33,7 @@ final class X509Certificate {
             defer { BIO_free(bio) }
             while true {
                 guard let x509 = PEM_read_bio_X509(bio, nil, nil, nil) else { break }
-                certificates.append(X509Certificate(pointer: x509))
+                certificates.append(X509Certificate(owning: x509))
             }
             // Reading stops with "no start line" at the end of the input; anything else is a
             // damaged PEM block.
