@@ -24,4 +24,14 @@ static inline long smw_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode) {
 static inline long smw_SSL_CTX_set1_groups_list(SSL_CTX *ctx, const char *list) {
     return SSL_CTX_set1_groups_list(ctx, list);
 }
+static inline long smw_SSL_CTX_add1_chain_cert(SSL_CTX *ctx, X509 *cert) {
+    return SSL_CTX_add1_chain_cert(ctx, cert);
+}
+static inline void smw_OPENSSL_free(void *pointer) {
+    OPENSSL_free(pointer);
+}
+/* SSL_OP_* are built by the SSL_OP_BIT macro, which Swift does not import. */
+static const uint64_t smw_SSL_OP_NO_COMPRESSION = SSL_OP_NO_COMPRESSION;
+static const uint64_t smw_SSL_OP_NO_RENEGOTIATION = SSL_OP_NO_RENEGOTIATION;
+static const uint64_t smw_SSL_OP_CIPHER_SERVER_PREFERENCE = SSL_OP_CIPHER_SERVER_PREFERENCE;
 #endif
