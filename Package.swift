@@ -52,8 +52,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: [],
-            resources: []
+            dependencies: ["serverless-mesh-webhook", "COpenSSL"]
         ),
     ]
 )

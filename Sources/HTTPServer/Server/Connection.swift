@@ -123,7 +123,10 @@ final class Connection: Channel {
             setInterest(read: true, write: false)
         case .wantWrite:
             setInterest(read: true, write: true)
-        case .closed, .failed:
+        case .closed:
+            // The peer hung up mid-handshake (a TCP probe, a load balancer check): not an error.
+            close()
+        case .failed:
             loop.state.metrics.handshakeErrors.increment()
             close()
         }
@@ -133,7 +136,10 @@ final class Connection: Channel {
 
     private func readAvailable() {
         let buffer = loop.readBuffer
-        for _ in 0..<16 {
+        var reads = 0
+        // Decrypted bytes held inside OpenSSL do not wake epoll: keep reading while there are any.
+        while reads < 16 || tls?.hasBufferedPlaintext == true {
+            reads &+= 1
             switch readBytes(into: buffer) {
             case .done(let count):
                 guard count > 0 else { continue }

@@ -94,6 +94,11 @@ public final class Server {
         do { address = try SocketAddress.parse(text) } catch { throw ServerError(error.description) }
         var descriptors: [Int32] = []
         do {
+            // SO_REUSEPORT would let a second server on this machine share the port silently;
+            // a probe bound without it fails with EADDRINUSE if anyone holds the port.
+            let probe = try Socket.listen(on: address, reusePort: false, backlog: 1)
+            if address.port == 0 { address.setPort(try Socket.localAddress(of: probe).port) }
+            Socket.close(probe)
             for _ in 0..<copies {
                 let fd = try Socket.listen(on: address, reusePort: true)
                 descriptors.append(fd)

@@ -1,0 +1,133 @@
+// The running server over HTTP/1.1: routing, errors of server.md, keep-alive, pipelining, 100-continue.
+import Foundation
+import Testing
+
+@Suite("HTTP/1.1 against the running server")
+struct HTTP1IntegrationTests {
+    let server: TestServer
+
+    init() throws {
+        server = try TestServer(extraArguments: ["--max-body-bytes", "100000", "--request-timeout", "1"])
+    }
+
+    @Test func probesAnswerOverTLSWithCurl() throws {
+        let live = try server.curl(["-w", "%{http_code} %{http_version}", "-o", "/dev/null", "\(server.baseURL)/livez"])
+        #expect(live.stdout == "200 1.1", "\(live.stderr)")
+        let ready = try server.curl(["\(server.baseURL)/readyz"])
+        #expect(ready.stdout == "ok\n")
+    }
+
+    @Test func webhookPathsAnswer501WithAJSONErrorUntilThePolicyExists() throws {
+        for path in ["/mutate", "/validate"] {
+            let result = try server.curl(["-w", "\n%{http_code} %{content_type}", "-H", "Content-Type: application/json", "--data-binary", "{}", "\(server.baseURL)\(path)?timeout=10s"])
+            #expect(result.stdout.hasSuffix("501 application/json"), "\(result.stdout)")
+            #expect(result.stdout.hasPrefix("{\"error\":"))
+        }
+    }
+
+    @Test func unknownPathIs404WrongMethodIs405WithAllowAndWrongMediaTypeIs415() throws {
+        let notFound = try server.curl(["-w", "%{http_code}", "-o", "/dev/null", "\(server.baseURL)/nope"])
+        #expect(notFound.stdout == "404")
+        let wrongMethod = try server.curl(["-i", "\(server.baseURL)/mutate"])
+        #expect(wrongMethod.stdout.hasPrefix("HTTP/1.1 405"))
+        #expect(wrongMethod.stdout.lowercased().contains("allow: post"))
+        let wrongType = try server.curl(["-w", "%{http_code}", "-o", "/dev/null", "-H", "Content-Type: text/plain", "--data-binary", "{}", "\(server.baseURL)/mutate"])
+        #expect(wrongType.stdout == "415")
+        let charset = try server.curl(["-w", "%{http_code}", "-o", "/dev/null", "-H", "Content-Type: application/json; charset=utf-8", "--data-binary", "{}", "\(server.baseURL)/mutate"])
+        #expect(charset.stdout == "501")
+    }
+
+    @Test func keepAliveReusesOneConnectionForSeveralRequests() throws {
+        let result = try server.curl(["-w", "%{num_connects}\n", "-o", "/dev/null", "-o", "/dev/null", "-o", "/dev/null",
+                                      "\(server.baseURL)/livez", "\(server.baseURL)/readyz", "\(server.baseURL)/livez"])
+        #expect(result.stdout == "1\n0\n0\n", "\(result.stderr)")
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        let client = try RawTLSClient(port: server.port)
+        try client.send("GET /livez HTTP/1.1\r\nHost: a\r\n\r\nGET /nope HTTP/1.1\r\nHost: a\r\n\r\nGET /readyz HTTP/1.1\r\nHost: a\r\n\r\n")
+        let responses = client.readResponses(3)
+        #expect(responses.count == 3)
+        #expect(responses.first?.hasPrefix("HTTP/1.1 200") == true)
+        #expect(responses.dropFirst().first?.hasPrefix("HTTP/1.1 404") == true)
+        #expect(responses.last?.hasPrefix("HTTP/1.1 200") == true)
+    }
+
+    @Test func chunkedBodyReachesTheHandlerAndBadChunkIs400() throws {
+        let client = try RawTLSClient(port: server.port)
+        try client.send("POST /validate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+        #expect(client.readResponses(1).first?.hasPrefix("HTTP/1.1 501") == true)
+        try client.send("POST /validate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+        let bad = client.readToEnd()
+        #expect(bad.hasPrefix("HTTP/1.1 400"), "\(bad)")
+    }
+
+    @Test func expectContinueIsAnsweredBeforeTheBodyIsSent() throws {
+        let client = try RawTLSClient(port: server.port)
+        try client.send("POST /mutate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+        let interim = client.readResponses(1)
+        #expect(interim.first?.hasPrefix("HTTP/1.1 100 Continue") == true)
+        try client.send("{}")
+        #expect(client.readResponses(1).first?.hasPrefix("HTTP/1.1 501") == true)
+    }
+
+    @Test(arguments: [
+        ("GARBAGE\r\n\r\n", "400"),
+        ("GET /livez HTTP/1.1\nHost: a\n\n", "400"),
+        ("POST /mutate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n\r\n", "411"),
+        ("POST /mutate HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", "400"),
+        ("POST /mutate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n", "413"),
+        ("GET /livez HTTP/1.1\r\nHost: a\r\nX-Big: " + String(repeating: "a", count: 70_000) + "\r\n\r\n", "431"),
+        ("GET /livez HTTP/3.0\r\nHost: a\r\n\r\n", "505"),
+    ])
+    func malformedRequestsGetTheirStatusAndTheConnectionCloses(request: String, status: String) throws {
+        let client = try RawTLSClient(port: server.port)
+        try client.send(request)
+        let answer = client.readToEnd()
+        #expect(answer.hasPrefix("HTTP/1.1 \(status)"), "\(answer.prefix(200))")
+        #expect(answer.lowercased().contains("connection: close"))
+        #expect(answer.contains("{\"error\":"))
+        // The server keeps serving others.
+        #expect(try server.curl(["\(server.baseURL)/livez"]).stdout == "ok\n")
+    }
+
+    @Test func bodyOverTheLimitIs413WithCurl() throws {
+        let body = String(repeating: "x", count: 150_000)
+        let result = try server.curl(["-w", "%{http_code}", "-o", "/dev/null", "-H", "Content-Type: application/json", "--data-binary", body, "\(server.baseURL)/mutate"])
+        #expect(result.stdout == "413")
+    }
+
+    @Test func incompleteRequestGets408AndIsClosed() throws {
+        let client = try RawTLSClient(port: server.port)
+        try client.send("POST /mutate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{")
+        let answer = client.readToEnd()
+        #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+    }
+
+    @Test func http10IsAnsweredAndClosed() throws {
+        let client = try RawTLSClient(port: server.port)
+        try client.send("GET /livez HTTP/1.0\r\n\r\n")
+        let answer = client.readToEnd()
+        #expect(answer.hasPrefix("HTTP/1.1 200"))
+        #expect(answer.lowercased().contains("connection: close"))
+    }
+
+    @Test func connectionCloseIsHonoured() throws {
+        let client = try RawTLSClient(port: server.port)
+        try client.send("GET /livez HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        #expect(client.readToEnd().hasPrefix("HTTP/1.1 200"))
+    }
+
+    @Test func metricsPortServesPrometheusTextAndProbes() throws {
+        _ = try server.curl(["\(server.baseURL)/livez"])
+        let metrics = try run("/usr/bin/curl", ["-sS", "-i", "\(server.metricsURL)/metrics"])
+        #expect(metrics.stdout.contains("text/plain; version=0.0.4"))
+        #expect(metrics.stdout.contains("http_requests_total{"))
+        #expect(metrics.stdout.contains("protocol=\"http/1.1\""))
+        #expect(metrics.stdout.contains("tls_certificate_not_after_timestamp_seconds"))
+        let ready = try run("/usr/bin/curl", ["-sS", "\(server.metricsURL)/readyz"])
+        #expect(ready.stdout == "ok\n")
+        let notHere = try run("/usr/bin/curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "\(server.metricsURL)/mutate"])
+        #expect(notHere.stdout == "404")
+    }
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Benchmarks the webhook against nginx (same certificate, same machine, same load settings),
+# alternating the two servers in one run, and prints req/s, latency and the ratio to nginx.
+#
+# Usage: scripts/bench.sh [--duration SECONDS] [--rounds N] [--body FILE] [--threads N]
+# Needs: nginx, wrk, h2load (Debian: nginx-light wrk nghttp2-client); installs them if missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=10
+rounds=2
+threads=2
+body=../shared/bench/ksvc-review-3.6k.json
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --body) body=$2; shift 2 ;;
+    --threads) threads=$2; shift 2 ;;
+    *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[ -f "$body" ] || { echo "bench.sh: no body file $body (pass --body FILE)" >&2; exit 2; }
+body=$(readlink -f "$body")
+
+scripts/install-deps.sh
+for tool in nginx:nginx-light wrk:wrk h2load:nghttp2-client; do
+  command -v "${tool%%:*}" >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${tool#*:}" >/dev/null; }
+done
+export PATH=/opt/swift/usr/bin:$PATH
+swift build -c release --product serverless-mesh-webhook >/dev/null
+
+work=$(mktemp -d)
+cleanup() {
+  [ -n "${ours_pid:-}" ] && kill "$ours_pid" 2>/dev/null || true
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+certs/generate.sh --out "$work/certs" --extra-san DNS:localhost --extra-san IP:127.0.0.1 >/dev/null
+
+ours_port=18443
+nginx_port=18444
+.build/release/serverless-mesh-webhook serve --listen 127.0.0.1:$ours_port --metrics-listen off \
+  --threads "$threads" --tls-cert "$work/certs/tls.crt" --tls-key "$work/certs/tls.key" --log-level warning >"$work/ours.log" 2>&1 &
+ours_pid=$!
+
+# nginx: the same certificate, a fixed 600-byte answer to any POST after reading the body.
+# `mirror_request_body on` makes nginx read the whole body before the content phase; the
+# mirror subrequest itself is an internal 204. (`return 200` alone would not read the body and
+# resets h2 streams; the static-file 405 trick stalls h2 uploads.)
+answer=$(head -c 600 /dev/zero | tr '\0' 'x')
+cat > "$work/nginx.conf" <<NGINX
+worker_processes $threads;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  keepalive_timeout 120s;
+  client_max_body_size 8m;
+  client_body_buffer_size 2m;
+  client_body_temp_path $work/body;
+  server {
+    listen 127.0.0.1:$nginx_port ssl http2;
+    ssl_certificate $work/certs/tls.crt;
+    ssl_certificate_key $work/certs/tls.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location / {
+      mirror /_mirror;
+      mirror_request_body on;
+      default_type application/json;
+      return 200 "$answer";
+    }
+    location = /_mirror { internal; return 204; }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf" -e "$work/nginx-error.log"
+for _ in $(seq 50); do
+  curl -sk -o /dev/null "https://127.0.0.1:$ours_port/livez" && curl -sk -o /dev/null "https://127.0.0.1:$nginx_port/" && break
+  sleep 0.2
+done
+
+ours_url="https://127.0.0.1:$ours_port/mutate?timeout=10s"
+nginx_url="https://127.0.0.1:$nginx_port/review"
+echo "body: $body ($(stat -c %s "$body") bytes); duration ${duration}s x $rounds rounds; server threads: $threads; $(nproc) cores"
+echo "ours answers: $(curl -sk -o /dev/null -w '%{http_code} %{size_download} bytes' -H 'Content-Type: application/json' --data-binary @"$body" "$ours_url"); nginx answers: $(curl -sk -o /dev/null -w '%{http_code} %{size_download} bytes' --data-binary @"$body" "$nginx_url")"
+
+wrk_run() { # wrk_run URL -> "rps p99_us"
+  BODY_FILE=$body wrk -t2 -c16 -d"${duration}s" --latency -s scripts/bench/post.lua "$1" 2>&1 | awk '/^RESULT/ { for (i=2;i<=NF;i++) { split($i,kv,"="); r[kv[1]]=kv[2] } print r["rps"], r["p99_us"], r["errors"] + r["non2xx"] }'
+}
+h2_run() { # h2_run URL CONNECTIONS STREAMS -> "rps"
+  h2load -D "$duration" -c "$2" -m "$3" -t 2 -d "$body" -H 'content-type: application/json' "$1" 2>&1 | awk '/^finished in/ { gsub(",", "", $4); print $4 } /^requests:/ { print "REQ", $0 > "/dev/stderr" }'
+}
+h1_new_conn() { # full handshake per request: h2load over HTTP/1.1, one request per connection
+  h2load --h1 -D "$duration" -c 16 -t 2 -H 'content-type: application/json' -H 'connection: close' -d "$body" "$1" 2>&1 | awk '/^finished in/ { gsub(",", "", $4); print $4 }'
+}
+
+declare -A best
+record() { # record KEY VALUE (keeps the best of the rounds; for p99 the lowest)
+  local key=$1 value=$2
+  if [ -z "${best[$key]:-}" ]; then best[$key]=$value; return; fi
+  if [[ $key == *p99* ]]; then
+    awk -v a="$value" -v b="${best[$key]}" 'BEGIN { exit !(a < b) }' && best[$key]=$value
+  else
+    awk -v a="$value" -v b="${best[$key]}" 'BEGIN { exit !(a > b) }' && best[$key]=$value
+  fi
+  return 0
+}
+
+for round in $(seq "$rounds"); do
+  for who in ours nginx; do
+    url=${who}_url; url=${!url}
+    read -r rps p99 errs < <(wrk_run "$url")
+    record "$who.h1.rps" "$rps"; record "$who.h1.p99" "$p99"
+    [ "${errs:-0}" = 0 ] || [ "$who" = ours ] || echo "warning: $who had $errs failed requests under wrk" >&2
+    record "$who.h2.rps" "$(h2_run "$url" 16 8 2>/dev/null)"
+    record "$who.newconn.rps" "$(h1_new_conn "$url")"
+  done
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+printf '\n%-44s %14s %14s %8s\n' "load" "webhook" "nginx" "ratio"
+printf '%-44s %14s %14s %8s\n' "HTTP/1.1 keep-alive, wrk 16 conns (req/s)" "${best[ours.h1.rps]}" "${best[nginx.h1.rps]}" "$(ratio "${best[ours.h1.rps]}" "${best[nginx.h1.rps]}")"
+printf '%-44s %14s %14s %8s\n' "HTTP/1.1 keep-alive, wrk p99 (µs)" "${best[ours.h1.p99]}" "${best[nginx.h1.p99]}" "$(ratio "${best[ours.h1.p99]}" "${best[nginx.h1.p99]}")"
+printf '%-44s %14s %14s %8s\n' "HTTP/2, h2load 16 conns x 8 streams (req/s)" "${best[ours.h2.rps]}" "${best[nginx.h2.rps]}" "$(ratio "${best[ours.h2.rps]}" "${best[nginx.h2.rps]}")"
+printf '%-44s %14s %14s %8s\n' "new TLS connection per request (req/s)" "${best[ours.newconn.rps]}" "${best[nginx.newconn.rps]}" "$(ratio "${best[ours.newconn.rps]}" "${best[nginx.newconn.rps]}")"
