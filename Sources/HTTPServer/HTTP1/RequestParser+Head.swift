@@ -93,6 +93,33 @@ extension RequestParser {
         return HTTP1Syntax.string(raw, i..<range.upperBound)
     }
 
+    /// What a header field means to this parser.
+    enum FieldKind {
+        case host, contentLength, transferEncoding, expect, connection, other
+    }
+
+    /// The lower-case name and meaning of the fields kube-apiserver and curl send, matched on the
+    /// raw bytes so that the common case neither allocates nor compares Strings; nil for others.
+    static func knownField(_ raw: UnsafeRawBufferPointer, _ name: Range<Int>) -> (String, FieldKind)? {
+        func match(_ lower: StaticString) -> Bool { HTTP1Syntax.equalsIgnoringCase(raw, name, lower) }
+        switch name.count {
+        case 4: if match("host") { return ("host", .host) }
+        case 6:
+            if match("expect") { return ("expect", .expect) }
+            if match("accept") { return ("accept", .other) }
+        case 10:
+            if match("connection") { return ("connection", .connection) }
+            if match("user-agent") { return ("user-agent", .other) }
+        case 12: if match("content-type") { return ("content-type", .other) }
+        case 13: if match("authorization") { return ("authorization", .other) }
+        case 14: if match("content-length") { return ("content-length", .contentLength) }
+        case 15: if match("accept-encoding") { return ("accept-encoding", .other) }
+        case 17: if match("transfer-encoding") { return ("transfer-encoding", .transferEncoding) }
+        default: break
+        }
+        return nil
+    }
+
     /// `field-name ":" OWS field-value OWS` (RFC 9112 §5). Header fields are stored (`store`);
     /// trailer fields are only checked, then dropped (RFC 9112 §7.1.2 lets us ignore them).
     mutating func parseFieldLine(_ raw: UnsafeRawBufferPointer, _ line: Range<Int>, store: Bool) -> HTTPParseError? {
@@ -101,40 +128,48 @@ extension RequestParser {
         // RFC 9112 §5.2: obs-fold is refused outside message/http.
         if HTTP1Syntax.isWhitespace(raw[start]) { return .badRequest("obsolete line folding in header field") }
         var colon = start
-        while colon < end, raw[colon] != HTTP1Syntax.colon { colon &+= 1 }
+        while colon < end {
+            let b = raw[colon]
+            if b == HTTP1Syntax.colon { break }
+            guard HTTP1Syntax.isTokenByte(b) else {
+                // RFC 9112 §5.1: whitespace between name and colon MUST be rejected with 400.
+                return .badRequest(HTTP1Syntax.isWhitespace(b) ? "whitespace in header field name or before colon"
+                                                               : "invalid header field name")
+            }
+            colon &+= 1
+        }
         guard colon < end else { return .badRequest("header field without colon") }
         guard colon > start else { return .badRequest("empty header field name") }
-        // RFC 9112 §5.1: whitespace between name and colon MUST be rejected with 400.
-        if HTTP1Syntax.isWhitespace(raw[colon &- 1]) { return .badRequest("whitespace before colon in header field") }
-        var i = start
-        while i < colon {
-            guard HTTP1Syntax.isTokenByte(raw[i]) else { return .badRequest("invalid header field name") }
-            i &+= 1
-        }
         let valueRange = HTTP1Syntax.trimmed(raw, (colon &+ 1)..<end)
         for j in valueRange where HTTP1Syntax.isForbiddenControl(raw[j]) {
             return .badRequest("control character in header field value")  // CR, NUL, DEL, ... (RFC 9110 §5.5)
         }
         guard store else { return nil }
 
-        let name = HTTP1Syntax.lowercasedString(raw, start..<colon)
-        if let error = noteFramingField(name, raw, valueRange) { return error }
+        let name: String
+        let kind: FieldKind
+        if let known = Self.knownField(raw, start..<colon) {
+            (name, kind) = known
+        } else {
+            (name, kind) = (HTTP1Syntax.lowercasedString(raw, start..<colon), .other)
+        }
+        if kind != .other, let error = noteFramingField(kind, raw, valueRange) { return error }
         head.headers.addLowercased(name: name, value: HTTP1Syntax.string(raw, valueRange))
         return nil
     }
 
     /// Records the fields that decide framing and connection handling.
-    mutating func noteFramingField(_ name: String, _ raw: UnsafeRawBufferPointer, _ value: Range<Int>) -> HTTPParseError? {
-        switch name {
-        case "host":
+    mutating func noteFramingField(_ kind: FieldKind, _ raw: UnsafeRawBufferPointer, _ value: Range<Int>) -> HTTPParseError? {
+        switch kind {
+        case .host:
             head.hostCount &+= 1
-        case "content-length":
+        case .contentLength:
             // RFC 9112 §6.3: a repeated or list-valued Content-Length is refused outright
             // rather than reconciled (request smuggling defence).
             guard head.contentLength == nil else { return .badRequest("duplicate Content-Length") }
             guard let length = Self.decimal(raw, value) else { return .badRequest("invalid Content-Length") }
             head.contentLength = length
-        case "transfer-encoding":
+        case .transferEncoding:
             head.hasTransferEncoding = true
             HTTP1Syntax.forEachListElement(raw, value) { coding in
                 if HTTP1Syntax.equalsIgnoringCase(raw, coding, "chunked") {
@@ -143,7 +178,7 @@ extension RequestParser {
                     head.hasUnsupportedCoding = true
                 }
             }
-        case "expect":
+        case .expect:
             HTTP1Syntax.forEachListElement(raw, value) { expectation in
                 if HTTP1Syntax.equalsIgnoringCase(raw, expectation, "100-continue") {
                     head.expectsContinue = true
@@ -151,11 +186,11 @@ extension RequestParser {
                     head.hasUnsupportedExpectation = true
                 }
             }
-        case "connection":
+        case .connection:
             HTTP1Syntax.forEachListElement(raw, value) { option in
                 if HTTP1Syntax.equalsIgnoringCase(raw, option, "close") { head.connectionClose = true }
             }
-        default:
+        case .other:
             break
         }
         return nil

@@ -54,7 +54,8 @@ package enum ResponseEncoder {
 
     @inline(__always)
     static func append(_ s: String, to out: inout [UInt8]) {
-        out.append(contentsOf: s.utf8)
+        var s = s
+        s.withUTF8 { out.append(contentsOf: $0) }
     }
 
     @inline(__always)
@@ -66,8 +67,15 @@ package enum ResponseEncoder {
     /// A header name or value; CR, LF and NUL become SP so that a handler's value can never
     /// split the response (RFC 9110 §5.5).
     static func appendFieldText(_ s: String, to out: inout [UInt8]) {
-        for b in s.utf8 {
-            out.append(b == HTTP1Syntax.cr || b == HTTP1Syntax.lf || b == 0 ? HTTP1Syntax.sp : b)
+        var s = s
+        s.withUTF8 { text in
+            if !text.contains(where: { $0 == HTTP1Syntax.cr || $0 == HTTP1Syntax.lf || $0 == 0 }) {
+                out.append(contentsOf: text)  // the usual case: one copy
+                return
+            }
+            for b in text {
+                out.append(b == HTTP1Syntax.cr || b == HTTP1Syntax.lf || b == 0 ? HTTP1Syntax.sp : b)
+            }
         }
     }
 
