@@ -2,6 +2,10 @@
 import Testing
 @testable import HTTPServer
 
+/// The request parser's tests, grouped so that `--filter RequestParserTests` selects them all.
+@Suite("RequestParser")
+struct RequestParserTests {}
+
 // MARK: - Driving the parser
 
 /// Appends each chunk and drains `next()` until `.needMore` or a failure; returns every event
@@ -157,118 +161,122 @@ let validCases: [ValidCase] = [
               HTTPRequest(method: "POST", target: "/validate", version: .http1_1, headers: HTTPHeaders([("host", "h"), ("content-length", "000")]))),
 ]
 
-@Suite("RequestParser: valid requests")
-struct RequestParserValidTests {
-    @Test("parses a request fed whole", arguments: validCases)
-    func parsesRequestFedWhole(_ c: ValidCase) {
-        var parser = RequestParser(limits: HTTP1Limits())
-        #expect(drive(&parser, [c.raw]) == [c.event])
-        #expect(!parser.isMidRequest)
-        #expect(parser.bufferedByteCount == 0)
-    }
-
-    @Test("parses a request split in two at every byte boundary", arguments: validCases)
-    func parsesRequestSplitAtEveryBoundary(_ c: ValidCase) {
-        let headLength = c.headLength
-        for split in 1..<c.raw.count {
+extension RequestParserTests {
+    @Suite("valid requests")
+    struct ValidRequests {
+        @Test("parses a request fed whole", arguments: validCases)
+        func parsesRequestFedWhole(_ c: ValidCase) {
             var parser = RequestParser(limits: HTTP1Limits())
-            let events = drive(&parser, [Array(c.raw[..<split]), Array(c.raw[split...])])
-            // The 100 goes out only when the first read held the whole head but not the body.
-            let continueDue = c.expectsContinue && split >= headLength && split < c.raw.count
-            let expected: [RequestParser.Event] = continueDue ? [.continueExpected, c.event] : [c.event]
-            #expect(events == expected, "split at \(split)")
+            #expect(drive(&parser, [c.raw]) == [c.event])
             #expect(!parser.isMidRequest)
+            #expect(parser.bufferedByteCount == 0)
         }
-    }
 
-    @Test("parses a request fed one byte at a time", arguments: validCases)
-    func parsesRequestFedBytewise(_ c: ValidCase) {
-        var parser = RequestParser(limits: HTTP1Limits())
-        var events: [RequestParser.Event] = []
-        var leadingEmptyLines = 0
-        while leadingEmptyLines + 1 < c.raw.count, c.raw[leadingEmptyLines] == 13, c.raw[leadingEmptyLines + 1] == 10 {
-            leadingEmptyLines += 2
+        @Test("parses a request split in two at every byte boundary", arguments: validCases)
+        func parsesRequestSplitAtEveryBoundary(_ c: ValidCase) {
+            let headLength = c.headLength
+            for split in 1..<c.raw.count {
+                var parser = RequestParser(limits: HTTP1Limits())
+                let events = drive(&parser, [Array(c.raw[..<split]), Array(c.raw[split...])])
+                // The 100 goes out only when the first read held the whole head but not the body.
+                let continueDue = c.expectsContinue && split >= headLength && split < c.raw.count
+                let expected: [RequestParser.Event] = continueDue ? [.continueExpected, c.event] : [c.event]
+                #expect(events == expected, "split at \(split)")
+                #expect(!parser.isMidRequest)
+            }
         }
-        for (i, byte) in c.raw.enumerated() {
-            events += drive(&parser, [[byte]])
-            if i >= leadingEmptyLines && i < c.raw.count - 1 { #expect(parser.isMidRequest, "after byte \(i)") }
-        }
-        let expected: [RequestParser.Event] = c.expectsContinue ? [.continueExpected, c.event] : [c.event]
-        #expect(events == expected)
-        #expect(!parser.isMidRequest)
-        #expect(parser.bufferedByteCount == 0)
-    }
 
-    @Test func continueExpectedAfterHeadThenRequestAfterBody() {
-        var parser = RequestParser(limits: HTTP1Limits())
-        let head = bytes("POST /mutate HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
-        #expect(drive(&parser, [head]) == [.continueExpected])
-        #expect(parser.next() == .needMore)  // only once
-        #expect(drive(&parser, [bytes("{}")]) == [])
-        let events = drive(&parser, [bytes("[]")])
-        #expect(events.count == 1)
-        if case .request(let request, let keepAlive)? = events.first {
-            #expect(request.body == bytes("{}[]"))
-            #expect(keepAlive)
+        @Test("parses a request fed one byte at a time", arguments: validCases)
+        func parsesRequestFedBytewise(_ c: ValidCase) {
+            var parser = RequestParser(limits: HTTP1Limits())
+            var events: [RequestParser.Event] = []
+            var leadingEmptyLines = 0
+            while leadingEmptyLines + 1 < c.raw.count, c.raw[leadingEmptyLines] == 13, c.raw[leadingEmptyLines + 1] == 10 {
+                leadingEmptyLines += 2
+            }
+            for (i, byte) in c.raw.enumerated() {
+                events += drive(&parser, [[byte]])
+                if i >= leadingEmptyLines && i < c.raw.count - 1 { #expect(parser.isMidRequest, "after byte \(i)") }
+            }
+            let expected: [RequestParser.Event] = c.expectsContinue ? [.continueExpected, c.event] : [c.event]
+            #expect(events == expected)
+            #expect(!parser.isMidRequest)
+            #expect(parser.bufferedByteCount == 0)
+        }
+
+        @Test func continueExpectedAfterHeadThenRequestAfterBody() {
+            var parser = RequestParser(limits: HTTP1Limits())
+            let head = bytes("POST /mutate HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+            #expect(drive(&parser, [head]) == [.continueExpected])
+            #expect(parser.next() == .needMore)  // only once
+            #expect(drive(&parser, [bytes("{}")]) == [])
+            let events = drive(&parser, [bytes("[]")])
+            #expect(events.count == 1)
+            if case .request(let request, let keepAlive)? = events.first {
+                #expect(request.body == bytes("{}[]"))
+                #expect(keepAlive)
+            }
         }
     }
 }
 
 // MARK: - Pipelining and buffering
 
-@Suite("RequestParser: pipelining and buffering")
-struct RequestParserPipeliningTests {
-    @Test func threePipelinedRequestsComeOutInOrder() {
-        let raw = validCases[0].raw + validCases[1].raw + validCases[2].raw
-        var parser = RequestParser(limits: HTTP1Limits())
-        raw.withUnsafeBytes { parser.append($0) }
-        #expect(parser.isMidRequest)
-        #expect(parser.next() == validCases[0].event)
-        #expect(parser.isMidRequest)  // two more requests are buffered
-        #expect(parser.next() == validCases[1].event)
-        #expect(parser.next() == validCases[2].event)
-        #expect(parser.next() == .needMore)
-        #expect(!parser.isMidRequest)
-        #expect(parser.bufferedByteCount == 0)
-    }
-
-    @Test func isMidRequestTracksAPartialRequest() {
-        var parser = RequestParser(limits: HTTP1Limits())
-        #expect(!parser.isMidRequest)
-        let raw = validCases[1].raw
-        let headLength = validCases[1].headLength
-        #expect(drive(&parser, [Array(raw[..<5])]) == [])
-        #expect(parser.isMidRequest)
-        #expect(drive(&parser, [Array(raw[5..<(headLength + 3)])]) == [])
-        #expect(parser.isMidRequest)  // head parsed, body incomplete
-        #expect(parser.bufferedByteCount == 3)
-        #expect(drive(&parser, [Array(raw[(headLength + 3)...])]) == [validCases[1].event])
-        #expect(!parser.isMidRequest)
-    }
-
-    @Test func emptyLinesAloneAreNotARequest() {
-        var parser = RequestParser(limits: HTTP1Limits())
-        #expect(drive(&parser, [bytes("\r\n\r\n")]) == [])
-        #expect(!parser.isMidRequest)
-    }
-
-    @Test func manyRequestsInOddSizedReadsKeepTheBufferCompact() {
-        let stream = (0..<400).flatMap { validCases[$0 % validCases.count].raw }
-        let expected = (0..<400).map { validCases[$0 % validCases.count].event }
-        let largest = validCases.map(\.raw.count).max() ?? 0
-        var parser = RequestParser(limits: HTTP1Limits())
-        var events: [RequestParser.Event] = []
-        var offset = 0
-        var size = 1
-        while offset < stream.count {
-            let end = min(stream.count, offset + size)
-            events += drive(&parser, [Array(stream[offset..<end])])
-            #expect(parser.buffer.count <= 2 * (largest + 97))
-            offset = end
-            size = size % 97 + 13
+extension RequestParserTests {
+    @Suite("pipelining and buffering")
+    struct Pipelining {
+        @Test func threePipelinedRequestsComeOutInOrder() {
+            let raw = validCases[0].raw + validCases[1].raw + validCases[2].raw
+            var parser = RequestParser(limits: HTTP1Limits())
+            raw.withUnsafeBytes { parser.append($0) }
+            #expect(parser.isMidRequest)
+            #expect(parser.next() == validCases[0].event)
+            #expect(parser.isMidRequest)  // two more requests are buffered
+            #expect(parser.next() == validCases[1].event)
+            #expect(parser.next() == validCases[2].event)
+            #expect(parser.next() == .needMore)
+            #expect(!parser.isMidRequest)
+            #expect(parser.bufferedByteCount == 0)
         }
-        #expect(withoutContinue(events) == expected)
-        #expect(parser.bufferedByteCount == 0)
+
+        @Test func isMidRequestTracksAPartialRequest() {
+            var parser = RequestParser(limits: HTTP1Limits())
+            #expect(!parser.isMidRequest)
+            let raw = validCases[1].raw
+            let headLength = validCases[1].headLength
+            #expect(drive(&parser, [Array(raw[..<5])]) == [])
+            #expect(parser.isMidRequest)
+            #expect(drive(&parser, [Array(raw[5..<(headLength + 3)])]) == [])
+            #expect(parser.isMidRequest)  // head parsed, body incomplete
+            #expect(parser.bufferedByteCount == 3)
+            #expect(drive(&parser, [Array(raw[(headLength + 3)...])]) == [validCases[1].event])
+            #expect(!parser.isMidRequest)
+        }
+
+        @Test func emptyLinesAloneAreNotARequest() {
+            var parser = RequestParser(limits: HTTP1Limits())
+            #expect(drive(&parser, [bytes("\r\n\r\n")]) == [])
+            #expect(!parser.isMidRequest)
+        }
+
+        @Test func manyRequestsInOddSizedReadsKeepTheBufferCompact() {
+            let stream = (0..<400).flatMap { validCases[$0 % validCases.count].raw }
+            let expected = (0..<400).map { validCases[$0 % validCases.count].event }
+            let largest = validCases.map(\.raw.count).max() ?? 0
+            var parser = RequestParser(limits: HTTP1Limits())
+            var events: [RequestParser.Event] = []
+            var offset = 0
+            var size = 1
+            while offset < stream.count {
+                let end = min(stream.count, offset + size)
+                events += drive(&parser, [Array(stream[offset..<end])])
+                #expect(parser.buffer.count <= 2 * (largest + 97))
+                offset = end
+                size = size % 97 + 13
+            }
+            #expect(withoutContinue(events) == expected)
+            #expect(parser.bufferedByteCount == 0)
+        }
     }
 }
 
@@ -375,57 +383,59 @@ let malformedCases: [MalformedCase] = [
     MalformedCase("trailers counted against the head limit", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: " + String(repeating: "t", count: 60) + "\r\n\r\n", 431, limits: small),
 ]
 
-@Suite("RequestParser: malformed requests")
-struct RequestParserMalformedTests {
-    @Test("maps a malformed request to its status", arguments: malformedCases)
-    func mapsMalformedRequestToStatus(_ c: MalformedCase) {
-        var parser = RequestParser(limits: c.limits)
-        let events = drive(&parser, [c.raw])
-        guard case .failure(let error)? = events.last else {
-            Issue.record("no failure: \(events)")
-            return
+extension RequestParserTests {
+    @Suite("malformed requests")
+    struct MalformedRequests {
+        @Test("maps a malformed request to its status", arguments: malformedCases)
+        func mapsMalformedRequestToStatus(_ c: MalformedCase) {
+            var parser = RequestParser(limits: c.limits)
+            let events = drive(&parser, [c.raw])
+            guard case .failure(let error)? = events.last else {
+                Issue.record("no failure: \(events)")
+                return
+            }
+            #expect(error.status == c.status, "\(error.message)")
+            #expect(withoutContinue(events).count == 1, "no request before the failure")
+            // Terminal: the same failure forever, whatever else arrives.
+            #expect(parser.next() == .failure(error))
+            validCases[0].raw.withUnsafeBytes { parser.append($0) }
+            #expect(parser.next() == .failure(error))
+            #expect(!parser.isMidRequest)
+            // Segmentation does not change the verdict.
+            let bytewise = parseBytewise(c.raw, limits: c.limits)
+            #expect(withoutContinue(bytewise) == [.failure(error)])
         }
-        #expect(error.status == c.status, "\(error.message)")
-        #expect(withoutContinue(events).count == 1, "no request before the failure")
-        // Terminal: the same failure forever, whatever else arrives.
-        #expect(parser.next() == .failure(error))
-        validCases[0].raw.withUnsafeBytes { parser.append($0) }
-        #expect(parser.next() == .failure(error))
-        #expect(!parser.isMidRequest)
-        // Segmentation does not change the verdict.
-        let bytewise = parseBytewise(c.raw, limits: c.limits)
-        #expect(withoutContinue(bytewise) == [.failure(error)])
-    }
 
-    @Test func oversizeHeadIsRefusedAsSoonAsItPassesTheLimit() {
-        var parser = RequestParser(limits: HTTP1Limits(maxHeaderBytes: 100, maxBodyBytes: 10))
-        let head = bytes("GET / HTTP/1.1\r\nHost: h\r\nX-Big: ") + [UInt8](repeating: UInt8(ascii: "a"), count: 200)
-        #expect(drive(&parser, [Array(head[..<100])]) == [])
-        #expect(parser.isMidRequest)
-        let events = drive(&parser, [[head[100]]])
-        #expect(events == [.failure(HTTPParseError(status: 431, message: "request header fields too large"))])
-    }
-
-    @Test func contentLengthOverLimitIsRefusedBeforeTheBodyAndWithoutContinue() {
-        var parser = RequestParser(limits: HTTP1Limits(maxHeaderBytes: 1000, maxBodyBytes: 10))
-        let head = bytes(post + "Expect: 100-continue\r\nContent-Length: 11\r\n\r\n")
-        let events = drive(&parser, [head])
-        #expect(events == [.failure(HTTPParseError(status: 413, message: "request body too large"))])
-    }
-
-    @Test func bodyExactlyAtTheLimitIsAccepted() {
-        let limits = HTTP1Limits(maxHeaderBytes: 1000, maxBodyBytes: 10)
-        let fixed = parse(bytes(post + "Content-Length: 10\r\n\r\n0123456789"), limits: limits)
-        let chunked = parse(bytes(chunkedPost + "5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n"), limits: limits)
-        for events in [fixed, chunked] {
-            guard case .request(let request, _)? = events.first else { Issue.record("\(events)"); continue }
-            #expect(request.body == bytes("0123456789"))
+        @Test func oversizeHeadIsRefusedAsSoonAsItPassesTheLimit() {
+            var parser = RequestParser(limits: HTTP1Limits(maxHeaderBytes: 100, maxBodyBytes: 10))
+            let head = bytes("GET / HTTP/1.1\r\nHost: h\r\nX-Big: ") + [UInt8](repeating: UInt8(ascii: "a"), count: 200)
+            #expect(drive(&parser, [Array(head[..<100])]) == [])
+            #expect(parser.isMidRequest)
+            let events = drive(&parser, [[head[100]]])
+            #expect(events == [.failure(HTTPParseError(status: 431, message: "request header fields too large"))])
         }
-    }
 
-    @Test func failureAfterAGoodRequestKeepsTheGoodRequest() {
-        let events = parse(validCases[0].raw + bytes("GET / HTTP/9.9\r\n\r\n"))
-        #expect(events == [validCases[0].event, .failure(HTTPParseError(status: 505, message: "HTTP version not supported"))])
+        @Test func contentLengthOverLimitIsRefusedBeforeTheBodyAndWithoutContinue() {
+            var parser = RequestParser(limits: HTTP1Limits(maxHeaderBytes: 1000, maxBodyBytes: 10))
+            let head = bytes(post + "Expect: 100-continue\r\nContent-Length: 11\r\n\r\n")
+            let events = drive(&parser, [head])
+            #expect(events == [.failure(HTTPParseError(status: 413, message: "request body too large"))])
+        }
+
+        @Test func bodyExactlyAtTheLimitIsAccepted() {
+            let limits = HTTP1Limits(maxHeaderBytes: 1000, maxBodyBytes: 10)
+            let fixed = parse(bytes(post + "Content-Length: 10\r\n\r\n0123456789"), limits: limits)
+            let chunked = parse(bytes(chunkedPost + "5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n"), limits: limits)
+            for events in [fixed, chunked] {
+                guard case .request(let request, _)? = events.first else { Issue.record("\(events)"); continue }
+                #expect(request.body == bytes("0123456789"))
+            }
+        }
+
+        @Test func failureAfterAGoodRequestKeepsTheGoodRequest() {
+            let events = parse(validCases[0].raw + bytes("GET / HTTP/9.9\r\n\r\n"))
+            #expect(events == [validCases[0].event, .failure(HTTPParseError(status: 505, message: "HTTP version not supported"))])
+        }
     }
 }
 
@@ -443,37 +453,39 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-@Test func randomMutationsNeverTrapAlwaysTerminateAndIgnoreSegmentation() {
-    var rng = SplitMix64(state: 0x5EED_2026)
-    let interesting: [UInt8] = [13, 10, 32, 9, 58, 59, 48, 102, 0, 0x7F, 0xFF, 44, 45]
-    let sources = validCases.map(\.raw)
-    for round in 0..<3000 {
-        var input = sources[Int.random(in: 0..<sources.count, using: &rng)]
-        if round % 3 == 0 { input += sources[Int.random(in: 0..<sources.count, using: &rng)] }
-        for _ in 0..<Int.random(in: 1...4, using: &rng) where !input.isEmpty {
-            let at = Int.random(in: 0..<input.count, using: &rng)
-            let byte = Bool.random(using: &rng) ? interesting[Int.random(in: 0..<interesting.count, using: &rng)] : UInt8.random(in: 0...255, using: &rng)
-            switch Int.random(in: 0..<5, using: &rng) {
-            case 0: input[at] ^= UInt8.random(in: 1...255, using: &rng)
-            case 1: input.removeSubrange(at...)
-            case 2: input.insert(byte, at: at)
-            case 3: input.remove(at: at)
-            default: input.insert(contentsOf: input[at..<min(input.count, at + 8)], at: at)
+extension RequestParserTests {
+    @Test func randomMutationsNeverTrapAlwaysTerminateAndIgnoreSegmentation() {
+        var rng = SplitMix64(state: 0x5EED_2026)
+        let interesting: [UInt8] = [13, 10, 32, 9, 58, 59, 48, 102, 0, 0x7F, 0xFF, 44, 45]
+        let sources = validCases.map(\.raw)
+        for round in 0..<3000 {
+            var input = sources[Int.random(in: 0..<sources.count, using: &rng)]
+            if round % 3 == 0 { input += sources[Int.random(in: 0..<sources.count, using: &rng)] }
+            for _ in 0..<Int.random(in: 1...4, using: &rng) where !input.isEmpty {
+                let at = Int.random(in: 0..<input.count, using: &rng)
+                let byte = Bool.random(using: &rng) ? interesting[Int.random(in: 0..<interesting.count, using: &rng)] : UInt8.random(in: 0...255, using: &rng)
+                switch Int.random(in: 0..<5, using: &rng) {
+                case 0: input[at] ^= UInt8.random(in: 1...255, using: &rng)
+                case 1: input.removeSubrange(at...)
+                case 2: input.insert(byte, at: at)
+                case 3: input.remove(at: at)
+                default: input.insert(contentsOf: input[at..<min(input.count, at + 8)], at: at)
+                }
             }
+            let limits = round % 4 == 0 ? HTTP1Limits(maxHeaderBytes: 48, maxBodyBytes: 6) : HTTP1Limits()
+            var whole = RequestParser(limits: limits)
+            let wholeEvents = drive(&whole, [input])
+            var pieces: [[UInt8]] = []
+            var offset = 0
+            while offset < input.count {
+                let end = min(input.count, offset + Int.random(in: 1...9, using: &rng))
+                pieces.append(Array(input[offset..<end]))
+                offset = end
+            }
+            var split = RequestParser(limits: limits)
+            let splitEvents = drive(&split, pieces)
+            #expect(withoutContinue(wholeEvents) == withoutContinue(splitEvents), "round \(round)")
+            #expect(whole.bufferedByteCount <= input.count)
         }
-        let limits = round % 4 == 0 ? HTTP1Limits(maxHeaderBytes: 48, maxBodyBytes: 6) : HTTP1Limits()
-        var whole = RequestParser(limits: limits)
-        let wholeEvents = drive(&whole, [input])
-        var pieces: [[UInt8]] = []
-        var offset = 0
-        while offset < input.count {
-            let end = min(input.count, offset + Int.random(in: 1...9, using: &rng))
-            pieces.append(Array(input[offset..<end]))
-            offset = end
-        }
-        var split = RequestParser(limits: limits)
-        let splitEvents = drive(&split, pieces)
-        #expect(withoutContinue(wholeEvents) == withoutContinue(splitEvents), "round \(round)")
-        #expect(whole.bufferedByteCount <= input.count)
     }
 }
