@@ -1,0 +1,110 @@
+// Byte classes and small byte-level conversions of the HTTP/1.1 grammar (RFC 9110 §5.6, RFC 9112).
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Stateless helpers for `RequestParser`: character classes and scans over raw bytes.
+/// Pure functions, callable from any thread; they allocate only where they return a `String`.
+/// They do not decide statuses; the parser does.
+enum HTTP1Syntax {
+    static let cr: UInt8 = 0x0D
+    static let lf: UInt8 = 0x0A
+    static let sp: UInt8 = 0x20
+    static let htab: UInt8 = 0x09
+    static let colon: UInt8 = 0x3A
+
+    /// `tchar` of RFC 9110 §5.6.2.
+    @inline(__always)
+    static func isTokenByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"),
+             UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// SP or HTAB (RFC 9110 §5.6.3 OWS).
+    @inline(__always)
+    static func isWhitespace(_ b: UInt8) -> Bool { b == sp || b == htab }
+
+    /// A control byte other than HTAB: forbidden in field values (RFC 9110 §5.5) and line tails.
+    @inline(__always)
+    static func isForbiddenControl(_ b: UInt8) -> Bool { (b < 0x20 && b != htab) || b == 0x7F }
+
+    /// The index of the first LF in `raw[from...]`, or nil.
+    @inline(__always)
+    static func indexOfLF(in raw: UnsafeRawBufferPointer, from: Int) -> Int? {
+        guard from >= 0, from < raw.count, let base = raw.baseAddress else { return nil }
+        guard let hit = memchr(base + from, Int32(lf), raw.count - from) else { return nil }
+        return base.distance(to: UnsafeRawPointer(hit))
+    }
+
+    /// `raw[range]` as a String (invalid UTF-8 repaired, never trapping).
+    @inline(__always)
+    static func string(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: raw[range]), as: UTF8.self)
+    }
+
+    /// `raw[range]` with ASCII upper case mapped to lower case, as a String.
+    /// The caller has checked that every byte is a `tchar` (hence ASCII).
+    @inline(__always)
+    static func lowercasedString(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
+        String(unsafeUninitializedCapacity: range.count) { out in
+            var o = 0
+            for i in range {
+                let b = raw[i]
+                out[o] = (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) ? b | 0x20 : b
+                o &+= 1
+            }
+            return o
+        }
+    }
+
+    /// True when `raw[range]` equals the lower-case ASCII `lower`, ignoring ASCII case.
+    static func equalsIgnoringCase(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ lower: StaticString) -> Bool {
+        guard range.count == lower.utf8CodeUnitCount else { return false }
+        let p = lower.utf8Start
+        var k = 0
+        for i in range {
+            let b = raw[i]
+            let folded = (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) ? b | 0x20 : b
+            if folded != p[k] { return false }
+            k &+= 1
+        }
+        return true
+    }
+
+    /// `range` with leading and trailing SP/HTAB removed.
+    @inline(__always)
+    static func trimmed(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
+        var lo = range.lowerBound
+        var hi = range.upperBound
+        while lo < hi, isWhitespace(raw[lo]) { lo &+= 1 }
+        while hi > lo, isWhitespace(raw[hi &- 1]) { hi &-= 1 }
+        return lo..<hi
+    }
+
+    /// Calls `body` with each trimmed, non-empty element of a comma-separated list
+    /// (RFC 9110 §5.6.1) in `raw[range]`.
+    static func forEachListElement(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ body: (Range<Int>) -> Void) {
+        var start = range.lowerBound
+        var i = range.lowerBound
+        while i <= range.upperBound {
+            if i == range.upperBound || raw[i] == UInt8(ascii: ",") {
+                let element = trimmed(raw, start..<i)
+                if !element.isEmpty { body(element) }
+                start = i &+ 1
+            }
+            i &+= 1
+        }
+    }
+}
