@@ -136,13 +136,17 @@ package final class HTTP2Session {
 
     /// Sends GOAWAY(NO_ERROR) with the last stream the session processed (RFC 9113 §6.8):
     /// streams already begun still complete; later ones are ignored, and the client knows it
-    /// may retry them elsewhere. Safe to call more than once.
+    /// may retry them elsewhere. One GOAWAY, no shutdown-notice round trip: the caller has no
+    /// timer here, and a client retries the ignored streams. The GOAWAY is serialized at once
+    /// (handed out by the next `drainOutput`) so that no stream begins after this call.
+    /// Safe to call more than once.
     package func startGracefulShutdown() {
-        guard let session, !shutdownStarted else { return }
+        guard let session, !shutdownStarted, !connectionFailed else { return }
         shutdownStarted = true
         let lastStream = nghttp2_session_get_last_proc_stream_id(session)
         _ = nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStream,
                                   NGHTTP2_NO_ERROR.rawValue, nil, 0)
+        if !serializeFrames(into: &pendingOutput) { connectionFailed = true }
     }
 
     /// True when the connection should close: nothing more to read or write, or a connection
