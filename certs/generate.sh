@@ -2,9 +2,10 @@
 # Makes a CA and a serving certificate for the webhook Service (or for local development).
 #
 # Usage: certs/generate.sh [--out DIR] [--service NAME] [--namespace NS] [--rsa] [--days N]
-#                          [--extra-san DNS:name|IP:addr]... [--force]
+#                          [--extra-san DNS:name|IP:addr]... [--client NAME] [--force]
 # Writes DIR/ca.crt, DIR/ca.key, DIR/tls.crt, DIR/tls.key, DIR/secret.yaml (a kubernetes.io/tls
-# Secret) and DIR/ca-bundle.b64 (the caBundle for the webhook configurations).
+# Secret) and DIR/ca-bundle.b64 (the caBundle for the webhook configurations). With --client,
+# also DIR/client.crt and DIR/client.key: a client certificate (CN=NAME) for `serve --client-ca`.
 # Refuses to overwrite existing keys unless --force is given.
 set -euo pipefail
 
@@ -15,8 +16,9 @@ key_type=ecdsa
 days=365
 force=no
 extra_sans=()
+client=""
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out=$2; shift 2 ;;
@@ -25,6 +27,7 @@ while [ $# -gt 0 ]; do
     --rsa) key_type=rsa; shift ;;
     --days) days=$2; shift 2 ;;
     --extra-san) extra_sans+=("$2"); shift 2 ;;
+    --client) client=$2; shift 2 ;;
     --force) force=yes; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "generate.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -69,6 +72,16 @@ openssl x509 -req -in "$out/tls.csr" -CA "$out/ca.crt" -CAkey "$out/ca.key" -CAc
   -sha256 -days "$days" -extfile "$ext" -out "$out/tls.crt" 2>/dev/null
 rm -f "$out/tls.csr" "$out/ca.srl"
 chmod 644 "$out/ca.crt" "$out/tls.crt"
+
+if [ -n "$client" ]; then
+  newkey "$out/client.key"
+  openssl req -new -key "$out/client.key" -subj "/CN=$client" -out "$out/client.csr"
+  printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' > "$ext"
+  openssl x509 -req -in "$out/client.csr" -CA "$out/ca.crt" -CAkey "$out/ca.key" -CAcreateserial \
+    -sha256 -days "$days" -extfile "$ext" -out "$out/client.crt" 2>/dev/null
+  rm -f "$out/client.csr" "$out/ca.srl"
+  chmod 644 "$out/client.crt"
+fi
 
 base64 -w0 < "$out/ca.crt" > "$out/ca-bundle.b64"
 cat > "$out/secret.yaml" <<YAML

@@ -82,7 +82,8 @@ struct HTTP1IntegrationTests {
     ])
     func malformedRequestsGetTheirStatusAndTheConnectionCloses(request: String, status: String) throws {
         let client = try RawTLSClient(port: server.port)
-        try client.send(request)
+        // The server may answer and close before the whole request is written (431).
+        try? client.send(request)
         let answer = client.readToEnd()
         #expect(answer.hasPrefix("HTTP/1.1 \(status)"), "\(answer.prefix(200))")
         #expect(answer.lowercased().contains("connection: close"))
@@ -92,8 +93,9 @@ struct HTTP1IntegrationTests {
     }
 
     @Test func bodyOverTheLimitIs413WithCurl() throws {
-        let body = String(repeating: "x", count: 150_000)
-        let result = try server.curl(["-w", "%{http_code}", "-o", "/dev/null", "-H", "Content-Type: application/json", "--data-binary", body, "\(server.baseURL)/mutate"])
+        let file = try TestPaths.temporaryDirectory("smw-body").appendingPathComponent("body.json")
+        try Data(repeating: UInt8(ascii: "x"), count: 150_000).write(to: file)
+        let result = try server.curl(["-w", "%{http_code}", "-o", "/dev/null", "-H", "Content-Type: application/json", "--data-binary", "@\(file.path)", "\(server.baseURL)/mutate"])
         #expect(result.stdout == "413")
     }
 

@@ -107,7 +107,7 @@ struct LifecycleIntegrationTests {
         }
         #expect(failureSeen)
         #expect(try presentedSerial(port: server.port) == (try next.serial()))
-        #expect(try server.curl(["\(server.baseURL)/livez"]).stdout == "ok\n")
+        #expect(try server.curl(["\(server.baseURL)/livez"], caPath: next.caPath).stdout == "ok\n")
     }
 
     @Test func connectionsBeyondTheCapAreClosedAndCounted() throws {

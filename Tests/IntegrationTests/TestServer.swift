@@ -28,9 +28,11 @@ struct CertificateSet {
     var caKeyPath: String { directory.appendingPathComponent("ca.key").path }
     var certPath: String { directory.appendingPathComponent("tls.crt").path }
     var keyPath: String { directory.appendingPathComponent("tls.key").path }
+    var clientCertPath: String { directory.appendingPathComponent("client.crt").path }
+    var clientKeyPath: String { directory.appendingPathComponent("client.key").path }
 
     static func make(in directory: URL, rsa: Bool = false) throws -> CertificateSet {
-        var args = ["--out", directory.path, "--force", "--extra-san", "DNS:localhost", "--extra-san", "IP:127.0.0.1", "--extra-san", "IP:::1"]
+        var args = ["--out", directory.path, "--force", "--extra-san", "DNS:localhost", "--extra-san", "IP:127.0.0.1", "--extra-san", "IP:::1", "--client", "test-client"]
         if rsa { args.append("--rsa") }
         let result = try run(TestPaths.packageRoot.appendingPathComponent("certs/generate.sh").path, args)
         guard result.status == 0 else { throw TestFailure("generate.sh failed: \(result.stderr)") }
@@ -109,9 +111,10 @@ final class TestServer: @unchecked Sendable {
         return process.isRunning ? nil : process.terminationStatus
     }
 
-    /// curl against this server with the test CA; returns the result.
-    func curl(_ arguments: [String], timeout: TimeInterval = 20) throws -> CommandResult {
-        try run("/usr/bin/curl", ["-sS", "--max-time", "\(Int(timeout))", "--cacert", certificates.caPath] + arguments)
+    /// curl against this server with the test CA over HTTP/1.1 (what kube-apiserver speaks),
+    /// or over HTTP/2 negotiated by ALPN when `http2` is true.
+    func curl(_ arguments: [String], http2: Bool = false, caPath: String? = nil, timeout: TimeInterval = 20) throws -> CommandResult {
+        try run("/usr/bin/curl", ["-sS", "--max-time", "\(Int(timeout))", "--cacert", caPath ?? certificates.caPath, http2 ? "--http2" : "--http1.1"] + arguments)
     }
 
     private static func number(after marker: String, in line: String) -> Int? {

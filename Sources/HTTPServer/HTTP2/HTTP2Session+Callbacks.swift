@@ -181,7 +181,11 @@ extension HTTP2Session {
     func rejectEarly(_ stream: HTTP2Stream, status: Int, message: String) {
         guard stream.phase == .receiving || stream.phase == .queued else { return }
         stream.discardRequest()
-        stream.resetWhenResponseEnds = true
+        // RFC 9113 §8.1 allows RST_STREAM(NO_ERROR) after an early response, but clients such
+        // as curl 7.88 report it as a stream error. When the announced body fits in the window
+        // the client already has, let it finish sending (the bytes are dropped) instead.
+        let fitsInWindow = stream.contentLength.map { $0 <= Int(settings.initialWindowSize) } ?? false
+        stream.resetWhenResponseEnds = !fitsInWindow
         if !submitResponse(HTTPResponse.error(status, message), on: stream, headOnly: stream.method == "HEAD") {
             resetStream(stream, code: NGHTTP2_INTERNAL_ERROR)
         }
