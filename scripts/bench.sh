@@ -95,7 +95,8 @@ h2_run() { # h2_run URL CONNECTIONS STREAMS -> "rps"
   h2load -D "$duration" -c "$2" -m "$3" -t 2 -d "$body" -H 'content-type: application/json' "$1" 2>&1 | awk '/^finished in/ { gsub(",", "", $4); print $4 } /^requests:/ { print "REQ", $0 > "/dev/stderr" }'
 }
 h1_new_conn() { # full handshake per request: h2load over HTTP/1.1, one request per connection
-  h2load --h1 -D "$duration" -c 16 -t 2 -H 'content-type: application/json' -H 'connection: close' -d "$body" "$1" 2>&1 | awk '/^finished in/ { gsub(",", "", $4); print $4 }'
+  # (h2load's duration mode never ends with `connection: close`, so this one runs by count.)
+  h2load --h1 -n "$((duration * 1500))" -c 16 -t 2 -H 'content-type: application/json' -H 'connection: close' -d "$body" "$1" 2>&1 | awk '/^finished in/ { gsub(",", "", $4); print $4 }'
 }
 
 declare -A best

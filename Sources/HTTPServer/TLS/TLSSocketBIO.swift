@@ -1,4 +1,5 @@
 // A socket BIO that sends with MSG_NOSIGNAL, so a peer that resets cannot kill us with SIGPIPE.
+import CLinux
 import COpenSSL
 #if canImport(Glibc)
 import Glibc
