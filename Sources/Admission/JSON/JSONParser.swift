@@ -17,6 +17,10 @@
 /// byte order mark (§8.1: parsers MAY ignore a BOM; we reject it, as kube-apiserver never sends one).
 public struct JSONParser {
     public static let defaultMaxDepth = 512
+    /// The most a caller may ask for: the parser itself keeps no native stack per level, but a
+    /// `JSONValue` is destroyed, compared and written recursively, so a 100,000-deep value would
+    /// overflow a thread's stack after parsing. Larger `maxDepth` arguments are held to this.
+    public static let depthCeiling = 1024
 
     let bytes: UnsafeBufferPointer<UInt8>
     let end: Int
@@ -26,7 +30,7 @@ public struct JSONParser {
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
         self.end = bytes.count
-        self.maxDepth = maxDepth
+        self.maxDepth = min(max(maxDepth, 0), JSONParser.depthCeiling)
     }
 
     // MARK: - Entry points
