@@ -80,10 +80,8 @@ public struct JSONParser {
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         var frames: [Frame] = []
-        var values: [JSONValue] = []
-        var keys: [String] = []
-        values.reserveCapacity(64)
-        keys.reserveCapacity(32)
+        var values = ScratchStack<JSONValue>(empty: .null, capacity: 64)
+        var keys = ScratchStack<String>(empty: "", capacity: 32)
         var value: JSONValue
         nextValue: while true {
             skipWhitespace()
@@ -98,7 +96,7 @@ public struct JSONParser {
                     value = .object(JSONObject())
                 } else {
                     frames.append(Frame(isObject: true, valueStart: values.count, keyStart: keys.count))
-                    keys.append(try parseMemberKey())
+                    keys.push(try parseMemberKey())
                     continue nextValue
                 }
             case UInt8(ascii: "["):
@@ -136,7 +134,7 @@ public struct JSONParser {
                     guard i == end else { throw fail(i, "unexpected \(JSONParser.describe(bytes[i])) after the top-level value") }
                     return value
                 }
-                values.append(value)
+                values.push(value)
                 let close: UInt8 = frame.isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
                 guard i < end else {
                     throw fail(i, "unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'")
@@ -145,7 +143,7 @@ public struct JSONParser {
                     i += 1
                     if frame.isObject {
                         skipWhitespace()
-                        keys.append(try parseMemberKey())
+                        keys.push(try parseMemberKey())
                     }
                     continue nextValue
                 }
@@ -156,53 +154,12 @@ public struct JSONParser {
                 i += 1
                 frames.removeLast()
                 if frame.isObject {
-                    value = .object(JSONObject(parsedMembers: JSONParser.popMembers(&keys, &values, from: frame)))
+                    value = .object(JSONObject(parsedMembers: ScratchStack<JSONValue>.popMembers(&keys, &values, from: frame)))
                 } else {
-                    value = .array(JSONParser.popTail(&values, from: frame.valueStart))
+                    value = .array(values.pop(from: frame.valueStart))
                 }
             }
         }
-    }
-
-    /// Moves `stack[start...]` into a new array of exactly that size and shortens the stack,
-    /// without the retain/release pair per element that `Array(stack[start...])` followed by
-    /// `removeSubrange` would cost. Moved-from slots are refilled with `.null` (no payload)
-    /// before the stack drops them.
-    static func popTail(_ stack: inout [JSONValue], from start: Int) -> [JSONValue] {
-        let n = stack.count - start
-        guard n > 0, start >= 0 else { return [] }
-        var result: [JSONValue] = []
-        result.reserveCapacity(n)
-        stack.withUnsafeMutableBufferPointer { source in
-            guard let from = source.baseAddress.map({ $0 + start }) else { return }
-            for k in 0..<n { result.append((from + k).move()) }
-            from.initialize(repeating: .null, count: n)
-        }
-        stack.removeLast(n)
-        return result
-    }
-
-    /// As `popTail`, pairing the keys of an object frame with its values.
-    static func popMembers(_ keys: inout [String], _ values: inout [JSONValue], from frame: Frame) -> [JSONObject.Member] {
-        let n = values.count - frame.valueStart
-        guard n > 0, n == keys.count - frame.keyStart, frame.valueStart >= 0, frame.keyStart >= 0 else { return [] }
-        var result: [JSONObject.Member] = []
-        result.reserveCapacity(n)
-        keys.withUnsafeMutableBufferPointer { keySource in
-            values.withUnsafeMutableBufferPointer { valueSource in
-                guard let fromKeys = keySource.baseAddress.map({ $0 + frame.keyStart }),
-                      let fromValues = valueSource.baseAddress.map({ $0 + frame.valueStart })
-                else { return }
-                for k in 0..<n {
-                    result.append(JSONObject.Member(key: (fromKeys + k).move(), value: (fromValues + k).move()))
-                }
-                fromKeys.initialize(repeating: "", count: n)
-                fromValues.initialize(repeating: .null, count: n)
-            }
-        }
-        keys.removeLast(n)
-        values.removeLast(n)
-        return result
     }
 
     /// Parses `"key"` `:` with the cursor on the opening quote (whitespace already skipped).
