@@ -31,18 +31,22 @@ public struct JSONWriter {
         case .string(let s): append(string: s)
         case .array(let elements):
             bytes.append(UInt8(ascii: "["))
-            for (n, element) in elements.enumerated() {
-                if n > 0 { bytes.append(UInt8(ascii: ",")) }
-                append(element)
+            elements.withUnsafeBufferPointer { buffer in  // borrow elements: no copy per element
+                for n in buffer.indices {
+                    if n > 0 { bytes.append(UInt8(ascii: ",")) }
+                    append(buffer[n])
+                }
             }
             bytes.append(UInt8(ascii: "]"))
         case .object(let object):
             bytes.append(UInt8(ascii: "{"))
-            for (n, member) in object.members.enumerated() {
-                if n > 0 { bytes.append(UInt8(ascii: ",")) }
-                append(string: member.key)
-                bytes.append(UInt8(ascii: ":"))
-                append(member.value)
+            object.members.withUnsafeBufferPointer { buffer in
+                for n in buffer.indices {
+                    if n > 0 { bytes.append(UInt8(ascii: ",")) }
+                    append(string: buffer[n].key)
+                    bytes.append(UInt8(ascii: ":"))
+                    append(buffer[n].value)
+                }
             }
             bytes.append(UInt8(ascii: "}"))
         }
@@ -62,6 +66,19 @@ public struct JSONWriter {
         var runStart = 0
         var k = 0
         let count = utf8.count
+        if let base = utf8.baseAddress {
+            // Skip eight bytes at a time while none is '"', '\\' or below 0x20.
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while k &+ 8 <= count {
+                let word = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+                if special & highs != 0 { break }
+                k &+= 8
+            }
+        }
         while k < count {
             let c = utf8[k]
             if c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") {
