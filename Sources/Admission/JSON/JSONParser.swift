@@ -80,6 +80,7 @@ public struct JSONParser {
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         var frames: [Frame] = []
+        frames.reserveCapacity(32)
         var values = ScratchStack<JSONValue>(empty: .null, capacity: 64)
         var keys = ScratchStack<String>(empty: "", capacity: 32)
         var value: JSONValue

@@ -4,7 +4,9 @@
 ///
 /// A value; any thread. Produced by `JSONPatchBuilder` for admission responses and decoded from
 /// bytes by `replay`; `apply` lives in `JSONPatch+Apply.swift`. It deliberately does not compute
-/// diffs of whole documents: patches are built from the few operations a rule needs.
+/// diffs of whole documents (patches are built from the few operations a rule needs), and `apply`
+/// does not bound the size or depth of its result: repeated `copy` of the root can double the
+/// document per operation, so apply only patches of known origin (our own responses).
 public struct JSONPatch: Hashable, Sendable {
     public var operations: [JSONPatchOperation]
 
