@@ -1,0 +1,91 @@
+// One RFC 6902 JSON Patch operation, with its JSON form for encoding and decoding.
+
+/// One JSON Patch operation (RFC 6902 §4). The builder emits only `add`, `replace` and
+/// `remove`; the applier understands all six.
+///
+/// A value; any thread. It deliberately does not check that its paths resolve: that is
+/// `JSONPatch.apply`'s job, against a particular document.
+public enum JSONPatchOperation: Hashable, Sendable {
+    case add(path: JSONPointer, value: JSONValue)
+    case remove(path: JSONPointer)
+    case replace(path: JSONPointer, value: JSONValue)
+    case move(from: JSONPointer, path: JSONPointer)
+    case copy(from: JSONPointer, path: JSONPointer)
+    case test(path: JSONPointer, value: JSONValue)
+
+    /// The `op` member's string.
+    public var op: String {
+        switch self {
+        case .add: "add"
+        case .remove: "remove"
+        case .replace: "replace"
+        case .move: "move"
+        case .copy: "copy"
+        case .test: "test"
+        }
+    }
+
+    public var path: JSONPointer {
+        switch self {
+        case .add(let path, _), .remove(let path), .replace(let path, _), .test(let path, _): path
+        case .move(_, let path), .copy(_, let path): path
+        }
+    }
+
+    /// The operation as a JSON object, members in the order `op`, `from`, `path`, `value`.
+    public var jsonValue: JSONValue {
+        var object = JSONObject(minimumCapacity: 3)
+        object.set("op", to: .string(op))
+        switch self {
+        case .add(let path, let value), .replace(let path, let value), .test(let path, let value):
+            object.set("path", to: .string(path.description))
+            object.set("value", to: value)
+        case .remove(let path):
+            object.set("path", to: .string(path.description))
+        case .move(let from, let path), .copy(let from, let path):
+            object.set("from", to: .string(from.description))
+            object.set("path", to: .string(path.description))
+        }
+        return .object(object)
+    }
+
+    /// Decodes one operation object (RFC 6902 §4: `op` and `path` required, `value` for
+    /// add/replace/test, `from` for move/copy; unknown members are ignored, §4).
+    public init(json: JSONValue) throws(JSONPatchError) {
+        guard case .object(let object) = json else { throw JSONPatchError(message: "a patch operation must be an object") }
+        guard let op = object["op"]?.stringValue else { throw JSONPatchError(message: "a patch operation needs a string \"op\"") }
+        let path = try JSONPatchOperation.pointer(object, "path")
+        func value() throws(JSONPatchError) -> JSONValue {
+            guard let value = object["value"] else { throw JSONPatchError(message: "\"\(op)\" needs a \"value\"") }
+            return value
+        }
+        switch op {
+        case "add": self = .add(path: path, value: try value())
+        case "remove": self = .remove(path: path)
+        case "replace": self = .replace(path: path, value: try value())
+        case "test": self = .test(path: path, value: try value())
+        case "move": self = .move(from: try JSONPatchOperation.pointer(object, "from"), path: path)
+        case "copy": self = .copy(from: try JSONPatchOperation.pointer(object, "from"), path: path)
+        default: throw JSONPatchError(message: "unknown patch op \"\(op)\"")
+        }
+    }
+
+    private static func pointer(_ object: JSONObject, _ member: String) throws(JSONPatchError) -> JSONPointer {
+        guard let text = object[member]?.stringValue else {
+            throw JSONPatchError(message: "a patch operation needs a string \"\(member)\"")
+        }
+        do {
+            return try JSONPointer(parsing: text)
+        } catch {
+            throw JSONPatchError(message: error.description)
+        }
+    }
+}
+
+/// Why a patch could not be decoded, built or applied. A value, any thread; the message names
+/// the operation and pointer but never includes document contents.
+public struct JSONPatchError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(message: String) { self.message = message }
+    public var description: String { "JSON Patch: \(message)" }
+}
