@@ -32,8 +32,9 @@ swift build -c release --product serverless-mesh-webhook >/dev/null
 work=$(mktemp -d)
 cleanup() {
   [ -n "${ours_pid:-}" ] && kill "$ours_pid" 2>/dev/null || true
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  [ -f "$work/nginx.pid" ] && kill -QUIT "$(cat "$work/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
+  for _ in $(seq 50); do pgrep -f "nginx -c $work" >/dev/null || break; sleep 0.1; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -42,7 +43,7 @@ certs/generate.sh --out "$work/certs" --extra-san DNS:localhost --extra-san IP:1
 ours_port=18443
 nginx_port=18444
 .build/release/serverless-mesh-webhook serve --listen 127.0.0.1:$ours_port --metrics-listen off \
-  --threads "$threads" --tls-cert "$work/certs/tls.crt" --tls-key "$work/certs/tls.key" --log-level warning >"$work/ours.log" 2>&1 &
+  --shutdown-delay 0 --shutdown-timeout 2 --threads "$threads" --tls-cert "$work/certs/tls.crt" --tls-key "$work/certs/tls.key" --log-level warning >"$work/ours.log" 2>&1 &
 ours_pid=$!
 
 # nginx: the same certificate, a fixed 600-byte answer to any POST after reading the body.
@@ -82,6 +83,9 @@ for _ in $(seq 50); do
   curl -sk -o /dev/null "https://127.0.0.1:$ours_port/livez" && curl -sk -o /dev/null "https://127.0.0.1:$nginx_port/" && break
   sleep 0.2
 done
+# Both must be the processes started here (a leftover server on the port would be measured instead).
+kill -0 "$ours_pid" 2>/dev/null || { echo "bench.sh: the webhook did not start:" >&2; cat "$work/ours.log" >&2; exit 1; }
+[ -s "$work/nginx.pid" ] || { echo "bench.sh: nginx did not start:" >&2; cat "$work/nginx-error.log" >&2; exit 1; }
 
 ours_url="https://127.0.0.1:$ours_port/mutate?timeout=10s"
 nginx_url="https://127.0.0.1:$nginx_port/review"

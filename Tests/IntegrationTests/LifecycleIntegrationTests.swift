@@ -147,6 +147,46 @@ struct LifecycleIntegrationTests {
         #expect(server.logLines().contains { $0.contains("shutdown complete") })
     }
 
+    @Test func idleKeepAliveConnectionsCloseAfterTheIdleTimeout() throws {
+        let server = try TestServer(extraArguments: ["--idle-timeout", "1"])
+        let client = try RawTLSClient(port: server.port)
+        try client.send("GET /livez HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(client.readResponses(1).count == 1)
+        let start = Date()
+        #expect(client.isClosedByServer())
+        #expect(Date().timeIntervalSince(start) < 10, "closed by the server, not by the client's receive timeout")
+    }
+
+    @Test func silentConnectionIsDroppedAfterTheHandshakeTimeout() throws {
+        let server = try TestServer(extraArguments: ["--handshake-timeout", "1"])
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(server.port).bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        #expect(connected == 0)
+        var tv = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        let start = Date()
+        #expect(recv(fd, &byte, 1, 0) == 0, "the server closes a connection that never starts TLS")
+        #expect(Date().timeIntervalSince(start) < 8)
+    }
+
+    @Test func everyLogLineIsOneJSONObject() throws {
+        let server = try TestServer()
+        _ = try server.curl(["\(server.baseURL)/livez"])
+        #expect(server.stop() == 0)
+        let lines = server.logLines()
+        #expect(lines.count >= 3)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["time"] is String && object?["level"] is String && object?["message"] is String, "\(line)")
+        }
+    }
+
     @Test func sigtermClosesIdleKeepAliveConnectionsAndExitsZero() throws {
         let server = try TestServer()
         let idle = try RawTLSClient(port: server.port)

@@ -1,0 +1,89 @@
+// Routing table behaviour: 404, 405 with Allow, 415, the ?timeout= deadline (504), and Go durations.
+import Testing
+@testable import HTTPServer
+
+@Suite("Router")
+struct RouterTests {
+    static func router() -> Router {
+        var router = Router()
+        router.add(method: "POST", path: "/mutate", requiresJSON: true) { request, context in
+            .text(200, "deadline=\(context.deadline.map { String($0 - context.receivedAt) } ?? "none") body=\(request.body.count)")
+        }
+        router.add(method: "GET", path: "/livez") { _, _ in .text(200, "ok") }
+        return router
+    }
+
+    func post(_ target: String, contentType: String? = "application/json", receivedAt: Int64 = monotonicNanoseconds()) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        if let contentType { headers.add(name: "Content-Type", value: contentType) }
+        let request = HTTPRequest(method: "POST", target: target, version: .http1_1, headers: headers, body: Array("{}".utf8))
+        return Self.router().respond(to: request, receivedAt: receivedAt, remoteAddress: "127.0.0.1")
+    }
+
+    @Test func unknownPathIs404() {
+        let response = Self.router().respond(to: HTTPRequest(method: "GET", target: "/nope", version: .http1_1), receivedAt: 0, remoteAddress: "")
+        #expect(response.status == 404)
+        #expect(String(decoding: response.body, as: UTF8.self).contains("\"error\""))
+    }
+
+    @Test func wrongMethodIs405WithAllow() {
+        let response = Self.router().respond(to: HTTPRequest(method: "GET", target: "/mutate", version: .http1_1), receivedAt: 0, remoteAddress: "")
+        #expect(response.status == 405)
+        #expect(response.headers[first: "allow"] == "POST")
+        let onGet = Self.router().respond(to: HTTPRequest(method: "DELETE", target: "/livez", version: .http1_1), receivedAt: 0, remoteAddress: "")
+        #expect(onGet.headers[first: "allow"] == "GET, HEAD")
+    }
+
+    @Test func headIsServedByAGetRoute() {
+        let response = Self.router().respond(to: HTTPRequest(method: "HEAD", target: "/livez", version: .http1_1), receivedAt: 0, remoteAddress: "")
+        #expect(response.status == 200)
+    }
+
+    @Test(arguments: [
+        ("application/json", 200), ("application/json; charset=utf-8", 200), ("Application/JSON", 200),
+        (" application/json ;charset=UTF-8", 200), ("text/plain", 415), ("application/jsonx", 415), ("", 415),
+    ])
+    func mediaTypeIsChecked(contentType: String, status: Int) {
+        #expect(post("/mutate", contentType: contentType).status == status)
+    }
+
+    @Test func missingContentTypeIs415() {
+        #expect(post("/mutate", contentType: nil).status == 415)
+    }
+
+    @Test func timeoutBecomesTheHandlersDeadline() {
+        let response = post("/mutate?timeout=10s")
+        #expect(String(decoding: response.body, as: UTF8.self).hasPrefix("deadline=10000000000 "))
+        #expect(String(decoding: post("/mutate").body, as: UTF8.self).hasPrefix("deadline=none "))
+    }
+
+    @Test func requestAlreadyPastItsTimeoutIs504WithoutRunningTheHandler() {
+        let response = post("/mutate?timeout=1s", receivedAt: monotonicNanoseconds() - 2_000_000_000)
+        #expect(response.status == 504)
+    }
+
+    @Test func invalidTimeoutIs400() {
+        #expect(post("/mutate?timeout=soon").status == 400)
+    }
+
+    @Test(arguments: [
+        ("10s", Int64(10_000_000_000)), ("0", 0), ("500ms", 500_000_000), ("1m30s", 90_000_000_000),
+        ("1.5s", 1_500_000_000), ("2h", 7_200_000_000_000), ("250us", 250_000), ("7ns", 7),
+    ])
+    func goDurationsParse(text: String, nanoseconds: Int64) {
+        #expect(GoDuration.nanoseconds(text[...]) == nanoseconds)
+    }
+
+    @Test(arguments: ["", "s", "10", "-1s", "10x", "1e3s", "999999999999h"])
+    func badGoDurationsAreRejected(text: String) {
+        #expect(GoDuration.nanoseconds(text[...]) == nil)
+    }
+
+    @Test func queryParametersAreFound() {
+        let request = HTTPRequest(method: "GET", target: "/p?a=1&timeout=5s&flag", version: .http1_1)
+        #expect(request.path == "/p")
+        #expect(request.queryParameter("timeout") == "5s")
+        #expect(request.queryParameter("flag") == "")
+        #expect(request.queryParameter("missing") == nil)
+    }
+}
