@@ -1,0 +1,63 @@
+// Typed, path-checked reads of Kubernetes objects for rules: absent is nil, a wrong type throws.
+import Admission
+
+extension JSONValue {
+    /// The value at `path`, or nil when it (or a parent) is absent or null. Throws when a
+    /// parent on the way is present but not an object.
+    public func lookup(_ path: [String]) throws(MalformedObject) -> JSONValue? {
+        var current = self
+        for (index, key) in path.enumerated() {
+            switch current {
+            case .object(let object):
+                guard let next = object[key], !next.isNull else { return nil }
+                current = next
+            case .null:
+                return nil
+            default:
+                throw MalformedObject(path: Self.dotted(Array(path.prefix(index))), expected: "an object")
+            }
+        }
+        return current
+    }
+
+    /// The object at `path`, nil when absent or null; throws when present with another type.
+    public func object(at path: [String]) throws(MalformedObject) -> JSONObject? {
+        guard let value = try lookup(path) else { return nil }
+        guard case .object(let object) = value else { throw MalformedObject(path: Self.dotted(path), expected: "an object") }
+        return object
+    }
+
+    /// The array at `path`, nil when absent or null; throws when present with another type.
+    public func array(at path: [String]) throws(MalformedObject) -> [JSONValue]? {
+        guard let value = try lookup(path) else { return nil }
+        guard case .array(let array) = value else { throw MalformedObject(path: Self.dotted(path), expected: "a list") }
+        return array
+    }
+
+    /// The string at `path`, nil when absent or null; throws when present with another type.
+    public func string(at path: [String]) throws(MalformedObject) -> String? {
+        guard let value = try lookup(path) else { return nil }
+        guard case .string(let string) = value else { throw MalformedObject(path: Self.dotted(path), expected: "a string") }
+        return string
+    }
+
+    /// A string map such as `metadata.annotations` or `metadata.labels`: nil when absent;
+    /// throws when it is not an object or a value is not a string (the API server would have
+    /// rejected such an object, so it is malformed input).
+    public func stringMap(at path: [String]) throws(MalformedObject) -> [String: String]? {
+        guard let object = try object(at: path) else { return nil }
+        var map: [String: String] = [:]
+        for member in object.members {
+            guard case .string(let string) = member.value else {
+                throw MalformedObject(path: Self.dotted(path) + "[\"\(member.key)\"]", expected: "a string")
+            }
+            map[member.key] = string
+        }
+        return map
+    }
+
+    /// `spec.template.metadata.annotations` style text for messages.
+    public static func dotted(_ path: [String]) -> String {
+        path.isEmpty ? "(object)" : path.joined(separator: ".")
+    }
+}

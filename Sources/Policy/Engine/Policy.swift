@@ -1,0 +1,106 @@
+// The rule engine: runs the mutating or the validating rules on a request and builds the answer.
+import Admission
+
+/// The policy: a pure function of (request, configuration). Immutable and shared by every
+/// event loop; a configuration reload builds a new `Policy`. It knows no sockets, no HTTP and
+/// no clock. Rule IDs in `rules.disabled` never fire; denials of IDs in `rules.warnOnly`, or all
+/// denials under `enforcement: warn`, become warnings. Several denials are reported together,
+/// one line per rule.
+public struct Policy: Sendable {
+    public let configuration: PolicyConfiguration
+    let mutations: [any MutationRule]
+    let validations: [any ValidationRule]
+
+    public init(configuration: PolicyConfiguration = PolicyConfiguration(),
+                mutations: [any MutationRule] = Policy.defaultMutations,
+                validations: [any ValidationRule] = Policy.defaultValidations) {
+        self.configuration = configuration
+        self.mutations = mutations
+        self.validations = validations
+    }
+
+    // MARK: - Mutation (/mutate)
+
+    /// Runs every mutating rule. Never denies; patches nothing on DELETE/CONNECT; an object
+    /// that cannot be interpreted is allowed unchanged with a warning.
+    public func mutate(_ request: AdmissionRequest) -> PolicyDecision {
+        guard request.operation == .create || request.operation == .update else { return allow(request) }
+        let original = request.object ?? .null
+        let empty = RuleContext(request: request, object: original.objectValue == nil ? .object(JSONObject()) : original, configuration: configuration)
+        let active = mutations.filter { isEnabled($0.ids) && $0.applies(to: empty) }
+        guard !active.isEmpty else { return allow(request) }
+        guard original.objectValue != nil else {
+            return malformedOnMutate(request, MalformedObject(path: "request.object", expected: "an object"), rule: active[0].ids[0])
+        }
+        var builder = JSONPatchBuilder(original: original)
+        var findings: [Finding] = []
+        for rule in active {
+            let context = RuleContext(request: request, object: builder.document, configuration: configuration)
+            do {
+                findings += try rule.mutate(context, patch: &builder)
+            } catch {
+                return malformedOnMutate(request, error, rule: rule.ids.first ?? "POLICY")
+            }
+        }
+        findings = findings.filter { !configuration.rules.disabled.contains($0.ruleID) }
+        let warnings = findings.filter { $0.effect != .patch }.map(\.text)
+        let patched = findings.map { $0.effect == .deny ? Finding(ruleID: $0.ruleID, effect: .warn, message: $0.message) : $0 }
+        let patch = builder.isEmpty ? nil : builder.patch
+        return PolicyDecision(response: AdmissionResponse(uid: request.uid, allowed: true, patch: patch, warnings: warnings), findings: patched)
+    }
+
+    private func malformedOnMutate(_ request: AdmissionRequest, _ error: MalformedObject, rule: String) -> PolicyDecision {
+        let finding = Finding(ruleID: rule, effect: .warn, message: "\(error.message); the object was left unchanged.", code: 400)
+        return PolicyDecision(response: AdmissionResponse(uid: request.uid, allowed: true, warnings: [finding.text]), findings: [finding])
+    }
+
+    // MARK: - Validation (/validate)
+
+    /// Runs every validating rule. Never patches. DELETE and CONNECT are allowed.
+    public func validate(_ request: AdmissionRequest) -> PolicyDecision {
+        guard request.operation == .create || request.operation == .update else { return allow(request) }
+        let original = request.object ?? .null
+        let context = RuleContext(request: request, object: original.objectValue == nil ? .object(JSONObject()) : original, configuration: configuration)
+        let active = validations.filter { isEnabled($0.ids) && $0.applies(to: context) }
+        guard !active.isEmpty else { return allow(request) }
+        var findings: [Finding] = []
+        if original.objectValue == nil {
+            findings.append(Finding(ruleID: active[0].ids[0], effect: .deny, message: "request.object must be an object.", code: 400))
+        } else {
+            for rule in active {
+                do {
+                    findings += try rule.validate(context)
+                } catch {
+                    findings.append(Finding(ruleID: rule.ids.first ?? "POLICY", effect: .deny, message: "\(error.message).", code: 400))
+                }
+            }
+        }
+        findings = findings.filter { !configuration.rules.disabled.contains($0.ruleID) }.map(enforce)
+        let denials = findings.filter { $0.effect == .deny }
+        let warnings = findings.filter { $0.effect == .warn }.map(\.text)
+        guard !denials.isEmpty else {
+            return PolicyDecision(response: AdmissionResponse(uid: request.uid, allowed: true, warnings: warnings), findings: findings)
+        }
+        let code = denials.contains { $0.code == 400 } ? 400 : (denials.contains { $0.code == 422 } ? 422 : 403)
+        let reason = code == 400 ? "BadRequest" : (code == 422 ? "Invalid" : "Forbidden")
+        let status = AdmissionResponse.Status(code: code, reason: reason, message: denials.map(\.text).joined(separator: "\n"))
+        return PolicyDecision(response: AdmissionResponse(uid: request.uid, allowed: false, status: status, warnings: warnings), findings: findings)
+    }
+
+    /// `enforcement: warn` and `rules.warnOnly` turn a denial into a warning.
+    private func enforce(_ finding: Finding) -> Finding {
+        guard finding.effect == .deny,
+              configuration.enforcement == .warn || configuration.rules.warnOnly.contains(finding.ruleID) else { return finding }
+        var warned = finding
+        warned.effect = .warn
+        return warned
+    }
+
+    private func isEnabled(_ ids: [String]) -> Bool {
+        ids.contains { !configuration.rules.disabled.contains($0) }
+    }
+
+    private func allow(_ request: AdmissionRequest) -> PolicyDecision {
+        PolicyDecision(response: AdmissionResponse(uid: request.uid, allowed: true), findings: [])
+    }
+}

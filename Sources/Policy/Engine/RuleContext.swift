@@ -1,0 +1,28 @@
+// What a rule sees: the request, its object, and the configuration.
+import Admission
+
+/// The input of one rule evaluation. A value built by the engine for each review; rules only
+/// read it. `object` is the object being admitted (the new one on UPDATE).
+public struct RuleContext: Sendable {
+    public let request: AdmissionRequest
+    public let object: JSONValue
+    public let configuration: PolicyConfiguration
+
+    public init(request: AdmissionRequest, object: JSONValue, configuration: PolicyConfiguration) {
+        self.request = request
+        self.object = object
+        self.configuration = configuration
+    }
+
+    public var kind: GroupVersionKind { request.kind }
+    /// The object's namespace: `metadata.namespace`, else the request's.
+    public var namespace: String? { object["metadata", "namespace"]?.stringValue ?? request.namespace }
+    /// The object's name: `metadata.name`, else the request's.
+    public var name: String? { object["metadata", "name"]?.stringValue ?? request.name }
+    public var isMeshIngress: Bool { configuration.integration == .meshIngress }
+
+    /// A finding of `rule` with `effect` (the engine adds the `[ID]` prefix).
+    public func finding(_ rule: String, _ effect: RuleEffect, _ message: String, code: Int = 403) -> Finding {
+        Finding(ruleID: rule, effect: effect, message: message, code: code)
+    }
+}
