@@ -41,7 +41,10 @@ let package = Package(
             name: "serverless-mesh-webhook",
             dependencies: [
                 "HTTPServer",
+                "Admission",
+                "Policy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -2,6 +2,8 @@
 import ArgumentParser
 import HTTPServer
 import Logging
+import Metrics
+import Policy
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,6 +45,10 @@ struct ServeCommand: ParsableCommand {
     var handshakeTimeout: Double = 10
     @Option(name: .customLong("reload-interval"), help: "Seconds between checks of the certificate files.")
     var reloadInterval: Double = 10
+    @Option(name: .customLong("config"), help: "Policy configuration (YAML); reloaded when it changes. Default: the documented defaults.")
+    var config: String?
+    @Option(name: .customLong("record-dir"), help: "Write each answered review as <time>-<uid>.request.json/.response.json (Secret values redacted).")
+    var recordDir: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, warning or error.")
     var logLevel: String = "info"
 
@@ -79,6 +85,11 @@ struct ServeCommand: ParsableCommand {
             throw StartupError(error.description)
         }
 
+        let configFile = try config.map { path throws(StartupError) in try ConfigurationFile(path: path) }
+        let policyConfiguration = try configFile?.current() ?? PolicyConfiguration()
+        let recorder = try recordDir.map { path throws(StartupError) in try ReviewRecorder(directory: path) }
+        let admission = AdmissionService(policy: Policy(configuration: policyConfiguration), logger: logger, recorder: recorder)
+
         var configuration = ServerConfiguration(tls: tls)
         configuration.listen = listen.isEmpty ? ["0.0.0.0:8443"] : listen
         configuration.metricsListen = metricsListen == "off" ? nil : metricsListen
@@ -96,7 +107,7 @@ struct ServeCommand: ParsableCommand {
         let server = Server(
             configuration: configuration,
             tlsContext: context,
-            routes: AdmissionRoutes.make(),
+            routes: admission.routes(),
             metricsRoutes: Self.metricsRoutes(exporter),
             logger: logger
         )
@@ -105,7 +116,24 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw StartupError(error.description)
         }
-        server.runUntilStopped()
+        logger.info("policy loaded", metadata: [
+            "config": "\(config ?? "(defaults)")", "integration": "\(policyConfiguration.integration.rawValue)",
+            "enforcement": "\(policyConfiguration.enforcement.rawValue)",
+        ])
+        server.runUntilStopped {
+            guard let configFile else { return }
+            switch configFile.poll() {
+            case .unchanged:
+                break
+            case .reloaded(let configuration):
+                admission.replace(policy: Policy(configuration: configuration))
+                Counter(label: "config_reloads_total", dimensions: [("result", "success")]).increment()
+                logger.info("configuration reloaded", metadata: ["config": "\(configFile.path)"])
+            case .failed(let reason):
+                Counter(label: "config_reloads_total", dimensions: [("result", "failure")]).increment()
+                logger.error("configuration reload failed; keeping the previous configuration", metadata: ["error": "\(reason)"])
+            }
+        }
     }
 
     private static func metricsRoutes(_ exporter: MetricsExporter) -> Router {

@@ -9,7 +9,7 @@ struct WebhookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serverless-mesh-webhook",
         abstract: "Admission webhook for OpenShift Serverless on Service Mesh.",
-        subcommands: [ServeCommand.self, VersionCommand.self]
+        subcommands: [ServeCommand.self, ReplayCommand.self, CheckCommand.self, VersionCommand.self]
     )
 }
 

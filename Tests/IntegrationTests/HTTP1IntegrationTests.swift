@@ -17,12 +17,27 @@ struct HTTP1IntegrationTests {
         #expect(ready.stdout == "ok\n")
     }
 
-    @Test func webhookPathsAnswer501WithAJSONErrorUntilThePolicyExists() throws {
+    @Test func mutateAndValidateAnswerAReviewWithThePolicy() throws {
+        let body = SampleReview.knativeService()
+        let mutate = try server.curl(["-w", "\n%{http_code} %{content_type}", "-H", "Content-Type: application/json", "--data-binary", body, "\(server.baseURL)/mutate?timeout=10s"])
+        #expect(mutate.stdout.hasSuffix("200 application/json"), "\(mutate.stdout)")
+        #expect(mutate.stdout.contains("\"uid\":\"7f0e2f3a-1111-4c4c-9d9d-000000000001\""))
+        #expect(mutate.stdout.contains("\"patchType\":\"JSONPatch\""))
+        let validate = try server.curl(["-w", "\n%{http_code}", "-H", "Content-Type: application/json", "--data-binary", body, "\(server.baseURL)/validate?timeout=10s"])
+        #expect(validate.stdout.hasSuffix("200"))
+        #expect(validate.stdout.contains("\"allowed\":false"), "no sidecar injection in mesh-ingress mode is denied: \(validate.stdout)")
+        #expect(!validate.stdout.contains("patch"))
+    }
+
+    @Test func aBodyThatIsNotAReviewIs400WithAJSONError() throws {
         for path in ["/mutate", "/validate"] {
-            let result = try server.curl(["-w", "\n%{http_code} %{content_type}", "-H", "Content-Type: application/json", "--data-binary", "{}", "\(server.baseURL)\(path)?timeout=10s"])
-            #expect(result.stdout.hasSuffix("501 application/json"), "\(result.stdout)")
+            let result = try server.curl(["-w", "\n%{http_code} %{content_type}", "-H", "Content-Type: application/json", "--data-binary", "{}", "\(server.baseURL)\(path)"])
+            #expect(result.stdout.hasSuffix("400 application/json"), "\(result.stdout)")
             #expect(result.stdout.hasPrefix("{\"error\":"))
         }
+        let garbage = try server.curl(["-w", "\n%{http_code}", "-H", "Content-Type: application/json", "--data-binary", "{\"apiVersion\": [1e400, \"\\ud800\"]", "\(server.baseURL)/mutate"])
+        #expect(garbage.stdout.hasSuffix("400"))
+        #expect(try server.curl(["\(server.baseURL)/livez"]).stdout == "ok\n")
     }
 
     @Test func unknownPathIs404WrongMethodIs405WithAllowAndWrongMediaTypeIs415() throws {
@@ -34,7 +49,7 @@ struct HTTP1IntegrationTests {
         let wrongType = try server.curl(["-w", "%{http_code}", "-o", "/dev/null", "-H", "Content-Type: text/plain", "--data-binary", "{}", "\(server.baseURL)/mutate"])
         #expect(wrongType.stdout == "415")
         let charset = try server.curl(["-w", "%{http_code}", "-o", "/dev/null", "-H", "Content-Type: application/json; charset=utf-8", "--data-binary", "{}", "\(server.baseURL)/mutate"])
-        #expect(charset.stdout == "501")
+        #expect(charset.stdout == "400", "the media type is accepted; the empty object is not a review")
     }
 
     @Test func keepAliveReusesOneConnectionForSeveralRequests() throws {
@@ -55,8 +70,15 @@ struct HTTP1IntegrationTests {
 
     @Test func chunkedBodyReachesTheHandlerAndBadChunkIs400() throws {
         let client = try RawTLSClient(port: server.port)
-        try client.send("POST /validate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
-        #expect(client.readResponses(1).first?.hasPrefix("HTTP/1.1 501") == true)
+        let review = Array(SampleReview.knativeService().utf8)
+        let half = review.count / 2
+        var chunked = "POST /validate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        chunked += String(half, radix: 16) + ";ext=1\r\n" + String(decoding: review[..<half], as: UTF8.self) + "\r\n"
+        chunked += String(review.count - half, radix: 16) + "\r\n" + String(decoding: review[half...], as: UTF8.self) + "\r\n0\r\n\r\n"
+        try client.send(chunked)
+        let answer = client.readResponses(1).first ?? ""
+        #expect(answer.hasPrefix("HTTP/1.1 200"))
+        #expect(answer.contains("\"kind\":\"AdmissionReview\""))
         try client.send("POST /validate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
         let bad = client.readToEnd()
         #expect(bad.hasPrefix("HTTP/1.1 400"), "\(bad)")
@@ -64,11 +86,12 @@ struct HTTP1IntegrationTests {
 
     @Test func expectContinueIsAnsweredBeforeTheBodyIsSent() throws {
         let client = try RawTLSClient(port: server.port)
-        try client.send("POST /mutate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+        let review = SampleReview.knativeService()
+        try client.send("POST /mutate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: \(review.utf8.count)\r\nExpect: 100-continue\r\n\r\n")
         let interim = client.readResponses(1)
         #expect(interim.first?.hasPrefix("HTTP/1.1 100 Continue") == true)
-        try client.send("{}")
-        #expect(client.readResponses(1).first?.hasPrefix("HTTP/1.1 501") == true)
+        try client.send(review)
+        #expect(client.readResponses(1).first?.hasPrefix("HTTP/1.1 200") == true)
     }
 
     @Test(arguments: [

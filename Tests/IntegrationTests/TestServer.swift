@@ -157,3 +157,20 @@ func run(_ path: String, _ arguments: [String], stdin: Data? = nil, timeout: Tim
                          stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
                          stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
 }
+
+/// A minimal admission.k8s.io/v1 review of a Knative Service CREATE, as kube-apiserver sends
+/// one, for tests that need the webhook to answer 200 (the policy's own tests use recorded
+/// fixtures).
+enum SampleReview {
+    static func knativeService(uid: String = "7f0e2f3a-1111-4c4c-9d9d-000000000001", annotations: String = "{}") -> String {
+        """
+        {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"\(uid)",\
+        "kind":{"group":"serving.knative.dev","version":"v1","kind":"Service"},\
+        "resource":{"group":"serving.knative.dev","version":"v1","resource":"services"},\
+        "name":"hello","namespace":"demo","operation":"CREATE","userInfo":{"username":"alice"},\
+        "object":{"apiVersion":"serving.knative.dev/v1","kind":"Service","metadata":{"name":"hello","namespace":"demo"},\
+        "spec":{"template":{"metadata":{"annotations":\(annotations)},"spec":{"containers":[{"image":"quay.io/demo/hello"}]}}}},\
+        "oldObject":null,"dryRun":false,"options":{"apiVersion":"meta.k8s.io/v1","kind":"CreateOptions"}}}
+        """
+    }
+}

@@ -1,0 +1,99 @@
+// Serves /mutate and /validate: runs the current policy, counts, logs, and records reviews.
+import Admission
+import HTTPServer
+import Logging
+import Metrics
+import Policy
+import Synchronization
+
+/// The webhook's request handling, shared by every event loop. The current pipeline sits
+/// behind a mutex so a configuration reload swaps it atomically; each request takes a
+/// reference and runs without the lock. Logs one JSON line per review (never Secret contents)
+/// and counts the metrics of server.md. It does not know sockets: the router calls it.
+final class AdmissionService: Sendable {
+    private let pipeline: Mutex<AdmissionPipeline>
+    private let logger: Logger
+    private let recorder: ReviewRecorder?
+    private let counters = Mutex<[String: Counter]>([:])
+    private let durations: [WebhookPath: Metrics.Timer]
+
+    init(policy: Policy, logger: Logger, recorder: ReviewRecorder?) {
+        self.pipeline = Mutex(AdmissionPipeline(policy: policy))
+        self.logger = logger
+        self.recorder = recorder
+        var durations: [WebhookPath: Metrics.Timer] = [:]
+        for path in WebhookPath.allCases {
+            durations[path] = Metrics.Timer(label: "webhook_request_duration_seconds", dimensions: [("webhook", path.rawValue)])
+        }
+        self.durations = durations
+    }
+
+    /// Installs a new policy for the requests that start after this call.
+    func replace(policy: Policy) {
+        pipeline.withLock { $0 = AdmissionPipeline(policy: policy) }
+    }
+
+    var currentPolicy: Policy { pipeline.withLock { $0.policy } }
+
+    /// The routes `/mutate` and `/validate` (POST, application/json).
+    func routes() -> Router {
+        var router = Router()
+        for path in WebhookPath.allCases {
+            router.add(method: "POST", path: "/" + path.rawValue, requiresJSON: true) { [self] request, context in
+                self.handle(request, context: context, path: path)
+            }
+        }
+        return router
+    }
+
+    func handle(_ request: HTTPRequest, context: RequestContext, path: WebhookPath) -> HTTPResponse {
+        let current = pipeline.withLock { $0 }
+        let result: AdmissionResult
+        do {
+            result = try current.handle(request.body, path: path)
+        } catch {
+            logger.warning("rejected a body that is not an AdmissionReview", metadata: [
+                "webhook": "\(path.rawValue)", "error": "\(error.description)", "remote": "\(context.remoteAddress)",
+            ])
+            return .error(400, error.description)
+        }
+        let elapsed = monotonicNanoseconds() &- context.receivedAt
+        record(result, path: path, nanoseconds: elapsed)
+        recorder?.record(request: request.body, result: result)
+        return .json(200, result.body)
+    }
+
+    private func record(_ result: AdmissionResult, path: WebhookPath, nanoseconds: Int64) {
+        let request = result.review.request
+        let response = result.decision.response
+        let patchCount = response.patch?.operations.count ?? 0
+        let labels = [
+            ("webhook", path.rawValue), ("kind", request.kind.kind), ("operation", request.operation.rawValue),
+            ("allowed", response.allowed ? "true" : "false"), ("patched", patchCount > 0 ? "true" : "false"),
+            ("dry_run", request.dryRun ? "true" : "false"),
+        ]
+        counter("webhook_requests_total", labels).increment()
+        durations[path]?.recordNanoseconds(nanoseconds)
+        for finding in result.decision.findings {
+            counter("webhook_rule_hits_total", [("rule", finding.ruleID), ("effect", finding.effect.rawValue)]).increment()
+        }
+        logger.info("review", metadata: [
+            "webhook": "\(path.rawValue)", "uid": "\(request.uid)", "kind": "\(request.kind.description)",
+            "namespace": "\(request.namespace ?? "")", "name": "\(request.name ?? "")",
+            "operation": "\(request.operation.rawValue)", "dry_run": "\(request.dryRun)",
+            "decision": "\(result.decision.outcome)", "rules": .array(result.decision.ruleIDs.map { .string($0) }),
+            "patch_operations": "\(patchCount)", "duration_us": "\(nanoseconds / 1000)",
+        ])
+    }
+
+    private func counter(_ name: String, _ labels: [(String, String)]) -> Counter {
+        var key = name
+        for (k, v) in labels { key += "|" + k + "=" + v }
+        return counters.withLock { cache in
+            if let counter = cache[key] { return counter }
+            let counter = Counter(label: name, dimensions: labels)
+            cache[key] = counter
+            return counter
+        }
+    }
+}
