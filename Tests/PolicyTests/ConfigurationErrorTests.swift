@@ -88,6 +88,12 @@ struct ConfigurationErrorTests {
         #expect(error.line != nil)
     }
 
+    /// libyaml stops at 1000 levels, so Yams' recursive composer cannot exhaust the stack.
+    @Test func deepNestingIsRejectedNotACrash() throws {
+        let error = try #require(Self.error("rules: {disabled: " + String(repeating: "[", count: 20_000) + "}"))
+        #expect(error.message.hasPrefix("not valid YAML: "))
+    }
+
     @Test func multipleDocumentsAreRejected() throws {
         let error = try #require(Self.error("integration: kourier\n---\nenforcement: warn\n"))
         #expect(error.message.hasPrefix("not valid YAML: "))
