@@ -1,0 +1,72 @@
+// Why a body is not a usable AdmissionReview: one line naming what is wrong and where.
+
+/// The error of `AdmissionReviewDecoder` and `AdmissionReviewEncoder.decodeResponse`:
+/// `request.uid is missing`, `request.kind.kind must be a string`,
+/// `not JSON: invalid JSON at byte 17: …`.
+///
+/// Created by the decoder on the thread that handles the request, answered by the server as
+/// HTTP 400 with `{"error": description}`. A value; any thread. It deliberately quotes only
+/// the envelope's own short strings (apiVersion, kind, operation, truncated), never the object,
+/// so it is safe to log and to send back (no Secret data).
+public struct AdmissionReviewError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The dotted path of the offending field (`request.kind.kind`), empty for the document.
+    public let field: String
+    /// The whole one-line message.
+    public let message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// The HTTP status the server answers with: always 400 Bad Request.
+    public var httpStatus: Int { 400 }
+
+    // MARK: - The messages, in one place
+
+    static func notJSON(_ error: JSONParseError) -> AdmissionReviewError {
+        AdmissionReviewError(field: "", message: "not JSON: \(error.description)")
+    }
+
+    static func missing(_ field: String) -> AdmissionReviewError {
+        AdmissionReviewError(field: field, message: "\(field) is missing")
+    }
+
+    static func empty(_ field: String) -> AdmissionReviewError {
+        AdmissionReviewError(field: field, message: "\(field) must not be empty")
+    }
+
+    static func wrongType(_ field: String, expected: String, got value: JSONValue) -> AdmissionReviewError {
+        let subject = field.isEmpty ? "an AdmissionReview" : field
+        return AdmissionReviewError(field: field, message: "\(subject) must be \(expected), got \(typeName(value))")
+    }
+
+    static func unsupported(_ field: String, _ value: String, expected: String) -> AdmissionReviewError {
+        AdmissionReviewError(field: field, message: "\(field) \(quoted(value)) is not supported (\(expected))")
+    }
+
+    static func invalid(_ field: String, _ problem: String) -> AdmissionReviewError {
+        AdmissionReviewError(field: field, message: "\(field) \(problem)")
+    }
+
+    /// "a string", "an array", … for messages.
+    static func typeName(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    /// A short quoted rendering of an envelope string: at most 64 characters, JSON-escaped so
+    /// that the message stays on one line.
+    static func quoted(_ value: String) -> String {
+        let short = value.count > 64 ? String(value.prefix(64)) + "…" : value
+        return JSONValue.string(short).jsonString
+    }
+}
