@@ -60,6 +60,11 @@ let package = Package(
             dependencies: ["Admission", .product(name: "Yams", package: "Yams")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        .executableTarget(
+            name: "pipeline-bench",
+            dependencies: ["Admission", "Policy"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .testTarget(
             name: "PolicyTests",
             dependencies: ["Policy", "Admission"],
