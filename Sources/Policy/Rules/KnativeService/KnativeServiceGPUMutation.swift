@@ -33,8 +33,8 @@ struct KnativeServiceGPUMutation: MutationRule {
                     findings.append(note(first.requestPath, gpu.resource, value))
                 }
             } else {
-                let field = FindingText.field(KnativeServiceFields.templateAnnotations, key: gpu.annotation)
-                findings.append(Finding(ruleID: ids[0], effect: .warn, message: "\(field) is set but the template has no container to give GPUs to (doc §3.1)."))
+                findings.append(Finding(ruleID: ids[0], effect: .warn,
+                    message: "\(gpu.annotation) is set but there is no container for GPUs (doc §3.1). Fix: add a container."))
             }
         }
         for entry in try KnativeServiceGPUResources.read(patch.document, resource: gpu.resource) where entry.limit == nil {

@@ -36,7 +36,7 @@ struct KnativeServicePassthroughValidation: ValidationRule {
         }
         if try context.object.string(forKey: key, inMapAt: KnativeServiceFields.templateAnnotations) != nil {
             findings.append(context.finding(ids[0], .warn,
-                "\(key) on spec.template has no effect (doc §1.3). Fix: move it to metadata.annotations."))
+                "\(key) works only on metadata (doc §1.3). Fix: move it there."))
         }
         return findings
     }

@@ -25,7 +25,7 @@ struct KnativeServiceSidecarPlacementValidation: ValidationRule {
             }
             if !onTemplate {
                 findings.append(context.finding(ids[0], .warn,
-                    "\(key) on metadata has no effect (doc §1.3). Fix: move it to spec.template.metadata."))
+                    "\(key) belongs on spec.template (doc §1.3). Fix: move it there."))
             }
         }
         return findings
