@@ -47,7 +47,7 @@ struct SecretCertificateUIDMutation: MutationRule {
         candidates.append(context.request.uid)
         guard let value = candidates.first(where: Self.isLabelValue) else {
             return [Finding(ruleID: ids[0], effect: .warn,
-                            message: "no UID usable as a label value for \(field) (doc §1.6). Fix: add the label yourself.")]
+                            message: "no UID fits label \(settings.certificateUIDLabel) (doc §1.6). Fix: add it yourself.")]
         }
         try patch.setField(Self.labels + [settings.certificateUIDLabel], to: .string(value))
         return [Finding(ruleID: ids[0], effect: .patch, message: "set \(field) = \(FindingText.quoted(value))")]
