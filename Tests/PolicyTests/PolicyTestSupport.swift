@@ -128,3 +128,29 @@ enum PolicyTestSupport {
         return GroupVersionResource(group: group, version: version, resource: resource)
     }
 }
+
+extension PolicyTestSupport {
+    /// What a recorded review should get from the policy with the documented defaults.
+    struct FixtureExpectation: Sendable, CustomStringConvertible {
+        var name: String
+        /// "allowed", "patched" or "denied" (`PolicyDecision.outcome`).
+        var outcome: String
+        var code: Int? = nil
+        /// The rule IDs that fired, in order.
+        var rules: [String] = []
+        var description: String { name }
+    }
+
+    /// Runs `<path>/<name>.request.json` through the default policy (`mutate` or `validate` per
+    /// `path`), checks the answer is well formed, and for mutations that the patch applies and
+    /// a second pass yields none.
+    static func decide(_ path: String, _ name: String) throws -> PolicyDecision {
+        let review = try fixtureReview(path, name)
+        let request = try request(fromReview: review)
+        let policy = Policy()
+        guard path == "mutate" else { return policy.validate(request) }
+        let (first, second, _) = try mutateTwice(policy, request)
+        guard second.response.patch == nil else { throw Failure("\(name): mutating the patched object patches again") }
+        return first
+    }
+}
