@@ -1,0 +1,52 @@
+// Pieces of finding messages: field paths and user values, shown safely on one line.
+
+/// Formats the parts of rule messages that come from the object: field paths such as
+/// `spec.template.metadata.annotations["sidecar.istio.io/inject"]` and user-written values.
+/// Stateless; any thread. It deliberately does not word whole messages (each rule does, with
+/// its doc section and fix) and never lets a user value bring a control character, a line
+/// break or more than `maximumValueLength` characters into a warning (the API server drops
+/// invalid warnings and truncates long ones).
+public enum FindingText {
+    /// The longest part of a user value echoed in a message, in characters.
+    public static let maximumValueLength = 48
+
+    /// `spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"]`: decimal
+    /// components after the first become `[n]`, and `key`, if given, is appended as `["key"]`.
+    public static func field(_ path: [String], key: String? = nil) -> String {
+        var text = ""
+        for (n, component) in path.enumerated() {
+            if n > 0, !component.isEmpty, component.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+                text += "[\(component)]"
+            } else {
+                if n > 0 { text += "." }
+                text += component
+            }
+        }
+        if let key { text += "[\(quoted(key))]" }
+        return text
+    }
+
+    /// The value in double quotes, with `"` and `\` escaped, control and line-separator
+    /// characters written as `\u00XX`, and anything past `maximumValueLength` cut to `...`.
+    public static func quoted(_ value: String) -> String {
+        var text = "\""
+        var count = 0
+        for scalar in value.unicodeScalars {
+            if count == maximumValueLength {
+                text += "..."
+                break
+            }
+            count += 1
+            switch scalar.value {
+            case 0x22: text += "\\\""
+            case 0x5C: text += "\\\\"
+            case 0x00..<0x20, 0x7F..<0xA0, 0x2028, 0x2029:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                text += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            default:
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        return text + "\""
+    }
+}

@@ -1,0 +1,29 @@
+// Single-entry reads and writes of string maps (annotations, labels, nodeSelector) for rules.
+import Admission
+
+extension JSONValue {
+    /// The value of `key` in the string map at `path`, reading only that entry: nil when the
+    /// map, the key, or its value is absent or null; throws when the map (or a parent) is not an
+    /// object, or the value is not a string.
+    public func string(forKey key: String, inMapAt path: [String]) throws(MalformedObject) -> String? {
+        guard let map = try object(at: path), let value = map[key] else { return nil }
+        switch value {
+        case .string(let string): return string
+        case .null: return nil
+        default: throw MalformedObject(path: FindingText.field(path, key: key), expected: "a string")
+        }
+    }
+}
+
+extension JSONPatchBuilder {
+    /// `set(path, to:)` for a rule: a parent on the way that exists but is not a map (which the
+    /// builder refuses to replace) becomes `MalformedObject`, so the engine answers as for any
+    /// object it cannot interpret. Missing parent maps are added as `{}` first (RFC 6902 `add`).
+    public mutating func setField(_ path: [String], to value: JSONValue) throws(MalformedObject) {
+        do {
+            try set(path, to: value)
+        } catch {
+            throw MalformedObject(path: FindingText.field(Array(path.dropLast())), expected: "an object")
+        }
+    }
+}

@@ -1,0 +1,27 @@
+// Where the Knative Service rules read and write: the kind, paths and keys (doc §1.3, §3.1).
+import Admission
+
+/// The field layout of a `serving.knative.dev/v1` Service shared by the KSVC-* rules.
+/// Stateless constants and reads; any thread. It deliberately knows nothing of the other
+/// Knative kinds (Configuration, Revision) nor of v1alpha1's different template layout, and
+/// leaves subresources (`services/status`, written by the Knative controller) alone.
+enum KnativeServiceFields {
+    static let injectKey = "sidecar.istio.io/inject"
+    static let rewriteProbersKey = "sidecar.istio.io/rewriteAppHTTPProbers"
+    static let passthroughKey = "serving.knative.openshift.io/enablePassthrough"
+    static let architectureKey = "kubernetes.io/arch"
+
+    static let annotations = ["metadata", "annotations"]
+    static let templateAnnotations = ["spec", "template", "metadata", "annotations"]
+    static let templateLabels = ["spec", "template", "metadata", "labels"]
+    static let nodeSelector = ["spec", "template", "spec", "nodeSelector"]
+    static let containers = ["spec", "template", "spec", "containers"]
+    static let initContainers = ["spec", "template", "spec", "initContainers"]
+
+    /// A `serving.knative.dev/v1` Service written through its main resource.
+    static func isKnativeService(_ context: RuleContext) -> Bool {
+        let kind = context.kind
+        return kind.group == "serving.knative.dev" && kind.kind == "Service" && kind.version == "v1"
+            && (context.request.subResource ?? "").isEmpty
+    }
+}

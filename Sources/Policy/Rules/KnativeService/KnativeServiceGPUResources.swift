@@ -1,0 +1,44 @@
+// The GPU entries of every container of a Knative Service's revision template (doc §3.1).
+import Admission
+
+/// Reads `resources.requests[gpu]` and `resources.limits[gpu]` of each entry of
+/// `spec.template.spec.containers` and then `initContainers` (Kubernetes applies the same
+/// extended-resource rules to both). Stateless; any thread. It deliberately copies no container
+/// and judges nothing: the GPU rules decide what the values mean.
+enum KnativeServiceGPUResources {
+    /// One container's GPU values; nil when absent or null.
+    struct Entry: Sendable {
+        /// `spec.template.spec.containers.0` style path of the container.
+        var path: [String]
+        var isInitContainer: Bool
+        var index: Int
+        var request: JSONValue?
+        var limit: JSONValue?
+
+        var requestPath: [String] { path + ["resources", "requests"] }
+        var limitPath: [String] { path + ["resources", "limits"] }
+    }
+
+    /// Every container, app containers first, in order. Throws when a list, a container, or
+    /// a map on the way to the GPU values has the wrong type.
+    static func read(_ object: JSONValue, resource: String) throws(MalformedObject) -> [Entry] {
+        var entries: [Entry] = []
+        for (listPath, isInit) in [(KnativeServiceFields.containers, false), (KnativeServiceFields.initContainers, true)] {
+            guard let list = try object.array(at: listPath) else { continue }
+            for (index, container) in list.enumerated() {
+                let path = listPath + [String(index)]
+                guard case .object = container else {
+                    throw MalformedObject(path: FindingText.field(path), expected: "an object")
+                }
+                do {
+                    let request = try container.lookup(["resources", "requests", resource])
+                    let limit = try container.lookup(["resources", "limits", resource])
+                    entries.append(Entry(path: path, isInitContainer: isInit, index: index, request: request, limit: limit))
+                } catch {
+                    throw MalformedObject(path: FindingText.field(path) + "." + error.path, expected: error.expected)
+                }
+            }
+        }
+        return entries
+    }
+}

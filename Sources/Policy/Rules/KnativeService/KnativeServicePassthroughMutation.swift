@@ -1,0 +1,22 @@
+// KSVC-PASSTHROUGH (mutation): lets the mesh gateway pass encrypted traffic through (doc §1.3).
+import Admission
+
+/// Mutation KSVC-PASSTHROUGH (doc §1.3): with `knativeService.passthrough`, sets
+/// `serving.knative.openshift.io/enablePassthrough: "true"` on the Service's own
+/// `metadata.annotations`. Stateless; any thread. It deliberately keeps any value the user
+/// wrote (an explicit `"false"` stays; a bad value is left for the validating rule) and does
+/// not touch `spec.template` (the annotation has no effect there).
+struct KnativeServicePassthroughMutation: MutationRule {
+    let ids = ["KSVC-PASSTHROUGH"]
+
+    func applies(to context: RuleContext) -> Bool {
+        KnativeServiceFields.isKnativeService(context) && context.configuration.knativeService.passthrough
+    }
+
+    func mutate(_ context: RuleContext, patch: inout JSONPatchBuilder) throws(MalformedObject) -> [Finding] {
+        let key = KnativeServiceFields.passthroughKey
+        guard try context.object.string(forKey: key, inMapAt: KnativeServiceFields.annotations) == nil else { return [] }
+        try patch.setField(KnativeServiceFields.annotations + [key], to: "true")
+        return [Finding(ruleID: ids[0], effect: .patch, message: "set \(FindingText.field(KnativeServiceFields.annotations, key: key)) = \"true\"")]
+    }
+}

@@ -1,0 +1,47 @@
+// What a revision template says about the Istio sidecar, read once for the KSVC-* rules (doc §1.3).
+import Admission
+
+/// The `sidecar.istio.io/inject` settings on `spec.template.metadata` of a Knative Service and
+/// whether they ask for the sidecar under the configured `sidecarInjection` mode. A value built
+/// per evaluation; any thread. It deliberately does not patch anything.
+///
+/// The sidecar counts as requested when the configured place (the annotation, the label, or
+/// with `off` either of them) holds `"true"` and neither place holds anything else: Istio reads
+/// the label before the annotation, so a `"false"` in the other place still opts out.
+struct KnativeServiceSidecarInjection: Sendable {
+    /// Why the sidecar is not requested: the field to fix and what it holds (nil: absent).
+    struct Problem: Sendable, Equatable {
+        var field: String
+        var value: String?
+        var isLabel: Bool
+    }
+
+    let mode: PolicyConfiguration.SidecarInjection
+    let annotation: String?
+    let label: String?
+
+    init(_ object: JSONValue, mode: PolicyConfiguration.SidecarInjection) throws(MalformedObject) {
+        self.mode = mode
+        annotation = try object.string(forKey: KnativeServiceFields.injectKey, inMapAt: KnativeServiceFields.templateAnnotations)
+        label = try object.string(forKey: KnativeServiceFields.injectKey, inMapAt: KnativeServiceFields.templateLabels)
+    }
+
+    var isRequested: Bool { problem == nil }
+
+    var problem: Problem? {
+        let annotationField = FindingText.field(KnativeServiceFields.templateAnnotations, key: KnativeServiceFields.injectKey)
+        let labelField = FindingText.field(KnativeServiceFields.templateLabels, key: KnativeServiceFields.injectKey)
+        let places = mode == .label
+            ? [(label, labelField, true), (annotation, annotationField, false)]
+            : [(annotation, annotationField, false), (label, labelField, true)]
+        for (value, field, isLabel) in places {
+            if let value, value != "true" { return Problem(field: field, value: value, isLabel: isLabel) }
+        }
+        switch mode {
+        case .annotation where annotation == nil: return Problem(field: annotationField, value: nil, isLabel: false)
+        case .label where label == nil: return Problem(field: labelField, value: nil, isLabel: true)
+        case .off where annotation == nil && label == nil: return Problem(field: annotationField, value: nil, isLabel: false)
+        default: return nil
+        }
+    }
+}
