@@ -81,9 +81,9 @@ enum PolicyTestSupport {
 
     // MARK: - Recorded reviews
 
-    /// `Tests/PolicyTests/Fixtures/reviews`.
+    /// `Tests/PolicyTests/Fixtures/reviews/default` (the scenario with the default configuration).
     static let reviewsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/reviews")
+        .appendingPathComponent("Fixtures/reviews/default")
 
     /// The `*.request.json` names (without the suffix) in `mutate` or `validate` starting with `prefix`.
     static func fixtureCases(_ path: String, prefix: String) throws -> [String] {
@@ -100,20 +100,9 @@ enum PolicyTestSupport {
         return try JSONParser.parse(Array(try Data(contentsOf: url)))
     }
 
-    /// The request of a recorded review, read field by field.
+    /// The request of a recorded review, through the production decoder.
     static func request(fromReview review: JSONValue) throws -> AdmissionRequest {
-        guard let request = review["request"], let uid = request["uid"]?.stringValue,
-              let operationText = request["operation"]?.stringValue, let operation = AdmissionOperation(rawValue: operationText),
-              let kind = gvk(request["kind"]), let resource = gvr(request["resource"]) else {
-            throw Failure("review lacks request.uid, operation, kind or resource")
-        }
-        return AdmissionRequest(
-            uid: uid, kind: kind, resource: resource, subResource: request["subResource"]?.stringValue,
-            requestKind: gvk(request["requestKind"]), requestResource: gvr(request["requestResource"]),
-            name: request["name"]?.stringValue, namespace: request["namespace"]?.stringValue, operation: operation,
-            userInfo: request["userInfo"], object: request["object"].flatMap { $0.isNull ? nil : $0 },
-            oldObject: request["oldObject"].flatMap { $0.isNull ? nil : $0 }, dryRun: request["dryRun"]?.boolValue ?? false,
-            options: request["options"])
+        try AdmissionReviewDecoder.decode(json: review).request
     }
 
     private static func gvk(_ value: JSONValue?) -> GroupVersionKind? {
