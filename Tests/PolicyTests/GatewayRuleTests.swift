@@ -102,7 +102,7 @@ struct GatewayRuleTests {
         #expect(MeshCheck.validate(MeshKinds.gateway, ingress.setting("spec.selector", to: nil)).deniedIDs == ["GW-SELECTOR"])
         let other = MeshCheck.validate(MeshKinds.gateway, ingress.setting("spec.selector", to: ["knative": "ingressgateway"]))
         #expect(other.allowed)
-        #expect(other.warnings == ["[GW-SELECTOR] spec.selector {knative: ingressgateway} is not {istio: ingressgateway} (doc §1.3). Fix: check it selects the ingress pods."])
+        #expect(other.warnings == ["[GW-SELECTOR] selector {knative: ingressgateway} is not {istio: ingressgateway} (doc §1.3). Fix: check the pods match."])
     }
 
     @Test func configuredSelectorIsTheExpectedOne() {

@@ -95,9 +95,9 @@ struct KnativeServingRuleTests {
     @Test func metricsBackendOtherThanPrometheusWarnsWhenMTLSIsRequired() {
         let unset = MeshCheck.validate(MeshKinds.knativeServing, serving.setting(Self.backend, to: nil))
         #expect(unset.allowed)
-        #expect(unset.warnings == ["[KS-METRICS-BACKEND] observability metrics.backend-destination is unset; with mTLS metrics are off (doc §1.4). Fix: set it to prometheus."])
+        #expect(unset.warnings == ["[KS-METRICS-BACKEND] metrics.backend-destination is unset: no metrics with mTLS (doc §1.4). Fix: use prometheus."])
         let other = MeshCheck.validate(MeshKinds.knativeServing, serving.setting(Self.backend, to: "opencensus"), MeshCheck.kourier)
-        #expect(other.warnings.first?.contains("is \"opencensus\";") == true)
+        #expect(other.warnings.first?.contains("is \"opencensus\":") == true)
         let relaxed = MeshCheck.configuration { $0.controlPlane.requireMTLS = false }
         #expect(MeshCheck.validate(MeshKinds.knativeServing, serving.setting(Self.backend, to: nil), relaxed).firedIDs.isEmpty)
     }

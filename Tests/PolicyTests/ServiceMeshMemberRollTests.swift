@@ -63,7 +63,7 @@ struct ServiceMeshMemberRollTests {
         let verdict = MeshCheck.validate(MeshKinds.memberRoll, other.setting("spec.members", to: ["apps"]))
         #expect(verdict.allowed)
         #expect(verdict.warnedIDs == ["SMMR-NAME"])
-        #expect(verdict.warnings == ["[SMMR-NAME] roll \"serverless\" in \"istio-system\" is not istio-system/default, the only roll the mesh reads (doc §1.3). Fix: use that roll."])
+        #expect(verdict.warnings == ["[SMMR-NAME] the mesh reads only istio-system/default, not \"istio-system/serverless\" (doc §1.3). Fix: use that roll."])
         let elsewhere = MeshCheck.validate(MeshKinds.memberRoll, roll.setting("metadata.namespace", to: "other-mesh"))
         #expect(elsewhere.warnedIDs == ["SMMR-NAME"])
     }
@@ -99,7 +99,7 @@ struct ServiceMeshMemberRollTests {
     @Test func duplicateMembersWarnOnce() {
         let verdict = MeshCheck.validate(MeshKinds.memberRoll, members(["knative-serving", "apps", "apps", "knative-serving", "apps"]))
         #expect(verdict.allowed)
-        #expect(verdict.warnings == ["[SMMR-MEMBER-NAMES] spec.members repeats \"apps\" (and 1 more); a repeat has no effect (doc §1.3). Fix: remove it."])
+        #expect(verdict.warnings == ["[SMMR-MEMBER-NAMES] spec.members repeats \"apps\" (and 1 more), to no effect (doc §1.3). Fix: remove it."])
     }
 
     @Test func controlCharactersInMemberNamesAreEscapedInTheMessage() {

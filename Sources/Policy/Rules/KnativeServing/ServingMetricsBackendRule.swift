@@ -16,8 +16,10 @@ struct ServingMetricsBackendRule: ValidationRule {
     func validate(_ context: RuleContext) throws(MalformedObject) -> [Finding] {
         let value = try context.object.stringMap(at: ["spec", "config", "observability"])?[Self.key]
         guard value != "prometheus" else { return [] }
-        let state = value.map { "is \(MeshMessage.quoted($0, limit: 16))" } ?? "is unset"
-        return [context.finding(Self.id, .warn,
-            "observability \(Self.key) \(state); with mTLS metrics are off (doc §1.4). Fix: set it to prometheus.")]
+        let text = MeshMessage.fitted(Self.id) { limit in
+            let state = value.map { "is \(MeshMessage.quoted($0, limit: limit))" } ?? "is unset"
+            return "\(Self.key) \(state): no metrics with mTLS (doc §1.4). Fix: use prometheus."
+        }
+        return [context.finding(Self.id, .warn, text)]
     }
 }

@@ -22,7 +22,9 @@ struct GatewaySelectorRule: ValidationRule {
                 "spec.selector is empty; the Gateway must bind to the Service Mesh ingress gateway pods (doc §1.3). Fix: set spec.selector to \(MeshMessage.labels(expected)).")]
         }
         guard selector != expected else { return [] }
-        return [context.finding(Self.id, .warn,
-            "spec.selector \(MeshMessage.labels(selector, limit: 32)) is not \(MeshMessage.labels(expected, limit: 32)) (doc §1.3). Fix: check it selects the ingress pods.")]
+        let text = MeshMessage.fitted(Self.id) { limit in
+            "selector \(MeshMessage.labels(selector, limit: limit)) is not \(MeshMessage.labels(expected, limit: limit)) (doc §1.3). Fix: check the pods match."
+        }
+        return [context.finding(Self.id, .warn, text)]
     }
 }

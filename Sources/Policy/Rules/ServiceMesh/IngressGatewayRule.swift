@@ -21,8 +21,10 @@ struct IngressGatewayRule: ValidationRule {
         let expected = context.configuration.gateways.credentialName
         if let good = servers.first(where: { $0.port == 443 && $0.isHTTPS && $0.tlsMode == "SIMPLE" && $0.hasCredentialName }) {
             guard let name = good.credentialName, name != expected else { return [] }
-            return [context.finding(Self.id, .warn,
-                "tls.credentialName \(MeshMessage.quoted(name, limit: 24)) is not \(MeshMessage.quoted(expected, limit: 24)) (doc §1.2). Fix: check it is in \(context.configuration.meshNamespace).")]
+            let text = MeshMessage.fitted(Self.id) { limit in
+                "tls.credentialName \(MeshMessage.quoted(name, limit: limit)) is not \(MeshMessage.quoted(expected, limit: limit)) (doc §1.2). Fix: check it is in \(context.configuration.meshNamespace)."
+            }
+            return [context.finding(Self.id, .warn, text)]
         }
         let why = "Serverless ingress through the mesh needs HTTPS with the wildcard certificate (doc §1.3)"
         let fix = "Fix: serve port 443 with protocol HTTPS, tls.mode SIMPLE and tls.credentialName \(expected)."

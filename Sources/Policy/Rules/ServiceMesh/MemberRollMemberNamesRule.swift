@@ -32,8 +32,10 @@ struct MemberRollMemberNamesRule: ValidationRule {
         }
         if let first = repeated.first {
             let more = repeated.count > 1 ? " (and \(repeated.count - 1) more)" : ""
-            findings.append(context.finding(Self.id, .warn,
-                "spec.members repeats \(MeshMessage.quoted(first, limit: 30))\(more); a repeat has no effect (doc §1.3). Fix: remove it."))
+            let text = MeshMessage.fitted(Self.id) { limit in
+                "spec.members repeats \(MeshMessage.quoted(first, limit: limit))\(more), to no effect (doc §1.3). Fix: remove it."
+            }
+            findings.append(context.finding(Self.id, .warn, text))
         }
         return findings
     }

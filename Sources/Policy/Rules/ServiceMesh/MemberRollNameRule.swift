@@ -15,9 +15,10 @@ struct MemberRollNameRule: ValidationRule {
     func validate(_ context: RuleContext) throws(MalformedObject) -> [Finding] {
         let meshNamespace = context.configuration.meshNamespace
         guard context.name != "default" || context.namespace != meshNamespace else { return [] }
-        let name = MeshMessage.quoted(context.name ?? "", limit: 24)
-        let namespace = MeshMessage.quoted(context.namespace ?? "", limit: 24)
-        return [context.finding(Self.id, .warn,
-            "roll \(name) in \(namespace) is not \(meshNamespace)/default, the only roll the mesh reads (doc §1.3). Fix: use that roll.")]
+        let text = MeshMessage.fitted(Self.id) { limit in
+            let name = MeshMessage.quoted("\(context.namespace ?? "")/\(context.name ?? "")", limit: limit)
+            return "the mesh reads only \(meshNamespace)/default, not \(name) (doc §1.3). Fix: use that roll."
+        }
+        return [context.finding(Self.id, .warn, text)]
     }
 }

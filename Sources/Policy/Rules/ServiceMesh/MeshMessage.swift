@@ -33,6 +33,17 @@ enum MeshMessage {
         return out + "\""
     }
 
+    /// The text `build(limit)` for the largest quoting limit (of 40, 32, 24, 16, 12, 8) that keeps
+    /// `[id] text` within 120 characters, the warning length policy.md asks for; the smallest
+    /// when none does.
+    static func fitted(_ id: String, _ build: (Int) -> String) -> String {
+        for limit in [40, 32, 24, 16, 12] {
+            let text = build(limit)
+            if id.count + 3 + text.count <= 120 { return text }
+        }
+        return build(8)
+    }
+
     /// `{key: value, ...}` for a label map, keys sorted, keys and values through `quoted` when
     /// they hold anything but label characters; cut after `limit` characters.
     static func labels(_ map: [String: String], limit: Int = 48) -> String {
