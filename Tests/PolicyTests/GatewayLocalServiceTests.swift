@@ -3,6 +3,7 @@ import Testing
 import Admission
 @testable import Policy
 
+/// SVC-LOCAL-GATEWAY behaviour on the documented Service and its variants.
 @Suite("knative-local-gateway Service rule")
 struct GatewayLocalServiceTests {
     let service: JSONValue

@@ -3,6 +3,7 @@ import Testing
 import Admission
 @testable import Policy
 
+/// GW-* behaviour on the documented Gateways and their variants.
 @Suite("Istio Gateway rules")
 struct GatewayRuleTests {
     let ingress: JSONValue

@@ -3,6 +3,7 @@ import Testing
 import Admission
 @testable import Policy
 
+/// KS-* behaviour on the documented KnativeServing and its variants.
 @Suite("KnativeServing rules")
 struct KnativeServingRuleTests {
     let serving: JSONValue

@@ -3,6 +3,7 @@ import Testing
 import Admission
 @testable import Policy
 
+/// NP-* behaviour on the documented NetworkPolicies and their variants.
 @Suite("NetworkPolicy rules")
 struct NetworkPolicyRuleTests {
     let monitoring: JSONValue

@@ -3,6 +3,7 @@ import Testing
 import Admission
 @testable import Policy
 
+/// SMCP-* behaviour on the documented control plane and its variants. Swift Testing runs each test on any thread.
 @Suite("ServiceMeshControlPlane rules")
 struct ServiceMeshControlPlaneTests {
     let plane: JSONValue

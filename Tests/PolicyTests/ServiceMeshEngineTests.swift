@@ -3,6 +3,7 @@ import Testing
 import Admission
 @testable import Policy
 
+/// The mesh rules under enforcement, disabled and warnOnly settings, and the message format of every finding.
 @Suite("Mesh rules in the engine")
 struct ServiceMeshEngineTests {
     /// One object per mesh rule that makes it fire, with the configuration it fires under.

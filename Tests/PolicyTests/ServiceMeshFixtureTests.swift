@@ -53,8 +53,11 @@ enum MeshFixture {
     }
 }
 
+/// The recorded reviews: envelope shape and fired rules. It deliberately does not compare responses (goldens are `replay`'s).
 @Suite("Mesh review fixtures")
 struct ServiceMeshFixtureTests {
+    /// What one fixture must do under the default configuration (or kourier mode): the rules it
+    /// denies and warns with, in order, and the status code. A constant; any thread.
     struct Expectation: Sendable, CustomStringConvertible {
         let name: String
         var denied: [String] = []

@@ -3,6 +3,7 @@ import Testing
 import Admission
 @testable import Policy
 
+/// SMMR-* behaviour on the documented member roll and its variants. Swift Testing runs each test on any thread.
 @Suite("ServiceMeshMemberRoll rules")
 struct ServiceMeshMemberRollTests {
     let roll: JSONValue

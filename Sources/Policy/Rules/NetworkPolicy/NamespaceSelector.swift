@@ -9,6 +9,7 @@ import Admission
 /// know the namespace meets, does not. Operators follow apimachinery (In, NotIn, Exists,
 /// DoesNotExist); an unknown operator selects nothing.
 struct NamespaceSelector: Sendable {
+    /// One `matchExpressions` entry (key, operator, values). A value; any thread.
     struct Requirement: Sendable {
         let key: String
         let operation: String
