@@ -137,14 +137,14 @@ struct GatewayRuleTests {
         let verdict = MeshCheck.validate(MeshKinds.gateway, ingress.setting("spec.servers", to: "443"))
         #expect(!verdict.allowed)
         #expect(verdict.code == 400)
-        #expect(verdict.denialLines == ["[GW-INGRESS] spec.servers must be a list.", "[GW-TLS] spec.servers must be a list."])
+        #expect(verdict.denialLines == ["[GW-INGRESS] spec.servers must be a list."], "reported once, by the first rule that read it")
     }
 
     @Test func malformedServerFieldsNameTheirPath() {
         let badPort = MeshCheck.validate(MeshKinds.gateway, servers(local, [Self.server(8081, "HTTP").setting("port.number", to: "8081")]))
         #expect(badPort.denialLines.contains("[GW-LOCAL] spec.servers[0].port.number must be a whole number."))
         let badTLS = MeshCheck.validate(MeshKinds.gateway, servers(local, [Self.server(8081, "HTTP").setting("tls", to: "SIMPLE")]))
-        #expect(badTLS.denialLines.contains("[GW-TLS] spec.servers[0].tls must be an object."))
+        #expect(badTLS.denialLines.contains { $0.hasSuffix("] spec.servers[0].tls must be an object.") })
         let badEntry = MeshCheck.validate(MeshKinds.gateway, servers(local, [8081]))
         #expect(badEntry.denialLines.contains("[GW-LOCAL] spec.servers[0] must be an object."))
         let badSelector = MeshCheck.validate(MeshKinds.gateway, local.setting("spec.selector", to: ["istio": true]))

@@ -49,7 +49,7 @@ struct KnativeServiceFixtureTests {
         E(name: "ksvc-create-v1beta1-dry-run-sidecar-false", outcome: "denied", code: 403, rules: ["KSVC-SIDECAR-REQUIRED", "KSVC-PASSTHROUGH"]),
         E(name: "ksvc-create-v1beta1-mesh-ready", outcome: "allowed"),
         E(name: "ksvc-create-malformed-template", outcome: "denied", code: 400,
-          rules: ["KSVC-SIDECAR-REQUIRED", "KSVC-PASSTHROUGH", "KSVC-GPU-QUANTITY", "KSVC-GPU-ARCH"]),
+          rules: ["KSVC-SIDECAR-REQUIRED"]),
         E(name: "ksvc-update-status-subresource", outcome: "allowed"),
     ]
 

@@ -143,12 +143,15 @@ struct KnativeServiceSidecarTests {
         #expect(decision.findings.isEmpty)
     }
 
-    @Test func requiredWantsTheLabelInLabelMode() throws {
-        let annotationOnly = knativeService(templateAnnotations: #"{"sidecar.istio.io/inject":"true"}"#)
+    @Test func requiredNamesTheLabelInLabelModeButAcceptsEitherPlace() throws {
         let labelMode = S.policy { $0.knativeService.sidecarInjection = .label }
-        let denied = labelMode.validate(try S.request(S.knativeService, object: annotationOnly))
+        let denied = labelMode.validate(try S.request(S.knativeService, object: knativeService()))
         #expect(!denied.response.allowed)
         #expect(denied.response.status?.message.contains(#"spec.template.metadata.labels["sidecar.istio.io/inject"] is not set"#) == true)
+
+        // Istio honours the annotation too: an annotated template is in the mesh in label mode.
+        let annotationOnly = knativeService(templateAnnotations: #"{"sidecar.istio.io/inject":"true"}"#)
+        #expect(labelMode.validate(try S.request(S.knativeService, object: annotationOnly)).response.allowed)
 
         let labelled = knativeService(templateLabels: #"{"sidecar.istio.io/inject":"true"}"#)
         #expect(labelMode.validate(try S.request(S.knativeService, object: labelled)).response.allowed)

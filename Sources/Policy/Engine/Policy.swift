@@ -75,7 +75,7 @@ public struct Policy: Sendable {
                 }
             }
         }
-        findings = findings.filter { !configuration.rules.disabled.contains($0.ruleID) }.map(enforce)
+        findings = Self.collapsingRepeatedMalformed(findings.filter { !configuration.rules.disabled.contains($0.ruleID) }).map(enforce)
         let denials = findings.filter { $0.effect == .deny }
         let warnings = findings.filter { $0.effect == .warn }.map(\.text)
         guard !denials.isEmpty else {
@@ -87,9 +87,17 @@ public struct Policy: Sendable {
         return PolicyDecision(response: AdmissionResponse(uid: request.uid, allowed: false, status: status, warnings: warnings), findings: findings)
     }
 
-    /// `enforcement: warn` and `rules.warnOnly` turn a denial into a warning.
+    /// Several rules that read the same malformed field report it once (the first rule's ID).
+    static func collapsingRepeatedMalformed(_ findings: [Finding]) -> [Finding] {
+        var seen = Set<String>()
+        return findings.filter { $0.code != 400 || seen.insert($0.message).inserted }
+    }
+
+    /// `enforcement: warn` and `rules.warnOnly` turn a denial into a warning — except a 400:
+    /// an object that cannot be interpreted is denied whatever the enforcement (policy.md,
+    /// protocol rules), since no rule could judge it.
     private func enforce(_ finding: Finding) -> Finding {
-        guard finding.effect == .deny,
+        guard finding.effect == .deny, finding.code != 400,
               configuration.enforcement == .warn || configuration.rules.warnOnly.contains(finding.ruleID) else { return finding }
         var warned = finding
         warned.effect = .warn

@@ -5,9 +5,10 @@ import Admission
 /// whether they ask for the sidecar under the configured `sidecarInjection` mode. A value built
 /// per evaluation; any thread. It deliberately does not patch anything.
 ///
-/// The sidecar counts as requested when the configured place (the annotation, the label, or
-/// with `off` either of them) holds `"true"` and neither place holds anything else: Istio reads
-/// the label before the annotation, so a `"false"` in the other place still opts out.
+/// The sidecar counts as requested when the annotation or the label holds `"true"` and neither
+/// place holds anything else: Istio honours both and reads the label first, so a `"false"` in
+/// the other place still opts out. The configured mode only decides which place a missing
+/// setting is reported (and patched) at.
 struct KnativeServiceSidecarInjection: Sendable {
     /// Why the sidecar is not requested: the field to fix and what it holds (nil: absent).
     struct Problem: Sendable, Equatable {
@@ -37,11 +38,11 @@ struct KnativeServiceSidecarInjection: Sendable {
         for (value, field, isLabel) in places {
             if let value, value != "true" { return Problem(field: field, value: value, isLabel: isLabel) }
         }
-        switch mode {
-        case .annotation where annotation == nil: return Problem(field: annotationField, value: nil, isLabel: false)
-        case .label where label == nil: return Problem(field: labelField, value: nil, isLabel: true)
-        case .off where annotation == nil && label == nil: return Problem(field: annotationField, value: nil, isLabel: false)
-        default: return nil
-        }
+        // Istio injects when either place says "true" (and neither says otherwise), whatever
+        // place this webhook writes to; only when neither is set is the configured place named.
+        guard annotation == nil && label == nil else { return nil }
+        return mode == .label
+            ? Problem(field: labelField, value: nil, isLabel: true)
+            : Problem(field: annotationField, value: nil, isLabel: false)
     }
 }
