@@ -14,11 +14,14 @@ enum ManifestReader {
     static func objects(in text: String) throws(ReadError) -> [JSONValue] {
         var objects: [JSONValue] = []
         do {
-            for node in try Yams.compose_all(yaml: text) {
+            var documents = try Yams.compose_all(yaml: text)
+            while let node = documents.next() {
                 let value = try json(node)
                 if value.isNull { continue }
                 objects += try expand(value)
             }
+            // The sequence stops at a parse error instead of throwing it.
+            if let error = documents.error { throw error }
         } catch let error as ReadError {
             throw error
         } catch {
