@@ -14,7 +14,26 @@ final class AdmissionService: Sendable {
     private let pipeline: Mutex<AdmissionPipeline>
     private let logger: Logger
     private let recorder: ReviewRecorder?
-    private let counters = Mutex<[String: Counter]>([:])
+    /// The labels of `webhook_requests_total`.
+    private struct RequestLabels: Hashable {
+        let webhook: WebhookPath
+        let kind: String
+        let operation: AdmissionOperation
+        let allowed: Bool
+        let patched: Bool
+        let dryRun: Bool
+    }
+
+    /// The labels of `webhook_rule_hits_total`.
+    private struct RuleLabels: Hashable {
+        let rule: String
+        let effect: RuleEffect
+    }
+
+    /// Counters by label set, created on first use (swift-metrics handles are cheap to keep and
+    /// costly to look up by label strings on every request).
+    private let requestCounters = Mutex<[RequestLabels: Counter]>([:])
+    private let ruleCounters = Mutex<[RuleLabels: Counter]>([:])
     private let durations: [WebhookPath: Metrics.Timer]
 
     init(policy: Policy, logger: Logger, recorder: ReviewRecorder?) {
@@ -67,15 +86,30 @@ final class AdmissionService: Sendable {
         let request = result.review.request
         let response = result.decision.response
         let patchCount = response.patch?.operations.count ?? 0
-        let labels = [
-            ("webhook", path.rawValue), ("kind", request.kind.kind), ("operation", request.operation.rawValue),
-            ("allowed", response.allowed ? "true" : "false"), ("patched", patchCount > 0 ? "true" : "false"),
-            ("dry_run", request.dryRun ? "true" : "false"),
-        ]
-        counter("webhook_requests_total", labels).increment()
+        let labels = RequestLabels(webhook: path, kind: request.kind.kind, operation: request.operation,
+                                   allowed: response.allowed, patched: patchCount > 0, dryRun: request.dryRun)
+        requestCounters.withLock { counters in
+            if let counter = counters[labels] { return counter }
+            let counter = Counter(label: "webhook_requests_total", dimensions: [
+                ("webhook", path.rawValue), ("kind", labels.kind), ("operation", labels.operation.rawValue),
+                ("allowed", labels.allowed ? "true" : "false"), ("patched", labels.patched ? "true" : "false"),
+                ("dry_run", labels.dryRun ? "true" : "false"),
+            ])
+            counters[labels] = counter
+            return counter
+        }.increment()
         durations[path]?.recordNanoseconds(nanoseconds)
-        for finding in result.decision.findings {
-            counter("webhook_rule_hits_total", [("rule", finding.ruleID), ("effect", finding.effect.rawValue)]).increment()
+        if !result.decision.findings.isEmpty {
+            let hits = ruleCounters.withLock { counters in
+                result.decision.findings.map { finding in
+                    let key = RuleLabels(rule: finding.ruleID, effect: finding.effect)
+                    if let counter = counters[key] { return counter }
+                    let counter = Counter(label: "webhook_rule_hits_total", dimensions: [("rule", key.rule), ("effect", key.effect.rawValue)])
+                    counters[key] = counter
+                    return counter
+                }
+            }
+            for counter in hits { counter.increment() }
         }
         logger.info("review", metadata: [
             "webhook": "\(path.rawValue)", "uid": "\(request.uid)", "kind": "\(request.kind.description)",
@@ -84,16 +118,5 @@ final class AdmissionService: Sendable {
             "decision": "\(result.decision.outcome)", "rules": .array(result.decision.ruleIDs.map { .string($0) }),
             "patch_operations": "\(patchCount)", "duration_us": "\(nanoseconds / 1000)",
         ])
-    }
-
-    private func counter(_ name: String, _ labels: [(String, String)]) -> Counter {
-        var key = name
-        for (k, v) in labels { key += "|" + k + "=" + v }
-        return counters.withLock { cache in
-            if let counter = cache[key] { return counter }
-            let counter = Counter(label: name, dimensions: labels)
-            cache[key] = counter
-            return counter
-        }
     }
 }

@@ -1,4 +1,5 @@
 // A swift-log handler writing one JSON object per line to stdout.
+import Admission
 import HTTPServer
 import Logging
 import Synchronization
@@ -28,20 +29,32 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var line = "{\"time\":\"" + Self.timestamp() + "\",\"level\":\"" + event.level.rawValue + "\",\"message\":" + jsonString(event.message.description)
-        var merged = metadata
-        if let extra = event.metadata { merged.merge(extra) { $1 } }
-        for key in merged.keys.sorted() {
-            guard let value = merged[key] else { continue }
-            line += "," + jsonString(key) + ":" + Self.render(value)
+        var line = JSONWriter(reservingCapacity: 512)
+        line.appendRaw("{\"time\":\"")
+        line.appendRaw(Self.timestamp())
+        line.appendRaw("\",\"level\":\"")
+        line.appendRaw(event.level.rawValue)
+        line.appendRaw("\",\"message\":")
+        line.append(string: event.message.description)
+        let fields: Logger.Metadata
+        if let extra = event.metadata, !extra.isEmpty {
+            fields = metadata.isEmpty ? extra : metadata.merging(extra) { $1 }
+        } else {
+            fields = metadata
         }
-        line += "}\n"
+        for key in fields.keys.sorted() {
+            guard let value = fields[key] else { continue }
+            line.appendRaw(",")
+            line.append(string: key)
+            line.appendRaw(":")
+            Self.render(value, into: &line)
+        }
+        line.appendRaw("}\n")
         Self.outputLock.withLock { _ in
-            line.utf8CString.withUnsafeBufferPointer { buffer in
+            line.bytes.withUnsafeBytes { buffer in
                 var offset = 0
-                let count = buffer.count - 1
-                while offset < count {
-                    let n = write(fd, buffer.baseAddress.map { UnsafeRawPointer($0) + offset }, count - offset)
+                while offset < buffer.count {
+                    let n = write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
                     if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
                     offset += n
                 }
@@ -49,13 +62,29 @@ struct JSONLogHandler: LogHandler {
         }
     }
 
-    private static func render(_ value: Logger.Metadata.Value) -> String {
+    private static func render(_ value: Logger.Metadata.Value, into line: inout JSONWriter) {
         switch value {
-        case .string(let s): return jsonString(s)
-        case .stringConvertible(let c): return jsonString(c.description)
-        case .array(let items): return "[" + items.map(render).joined(separator: ",") + "]"
+        case .string(let s):
+            line.append(string: s)
+        case .stringConvertible(let c):
+            line.append(string: c.description)
+        case .array(let items):
+            line.appendRaw("[")
+            for (i, item) in items.enumerated() {
+                if i > 0 { line.appendRaw(",") }
+                render(item, into: &line)
+            }
+            line.appendRaw("]")
         case .dictionary(let dict):
-            return "{" + dict.keys.sorted().compactMap { key in dict[key].map { jsonString(key) + ":" + render($0) } }.joined(separator: ",") + "}"
+            line.appendRaw("{")
+            for (i, key) in dict.keys.sorted().enumerated() {
+                guard let item = dict[key] else { continue }
+                if i > 0 { line.appendRaw(",") }
+                line.append(string: key)
+                line.appendRaw(":")
+                render(item, into: &line)
+            }
+            line.appendRaw("}")
         }
     }
 
@@ -72,23 +101,4 @@ struct JSONLogHandler: LogHandler {
         }
         return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(ts.tv_nsec / 1_000_000), 3))Z"
     }
-}
-
-/// `s` as a JSON string literal.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }

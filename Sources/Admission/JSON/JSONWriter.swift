@@ -91,7 +91,9 @@ public struct JSONWriter {
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
     }
 
-    private mutating func appendRaw(_ s: String) {
+    /// Appends `s` as it is: the caller guarantees it is valid JSON in its place (number text,
+    /// punctuation and pre-rendered fragments, e.g. in log lines).
+    public mutating func appendRaw(_ s: String) {
         if s.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
             bytes.append(contentsOf: Array(s.utf8))
         }

@@ -14,6 +14,7 @@ public enum FindingText {
     /// components after the first become `[n]`, and `key`, if given, is appended as `["key"]`.
     public static func field(_ path: [String], key: String? = nil) -> String {
         var text = ""
+        text.reserveCapacity(64)
         for (n, component) in path.enumerated() {
             if n > 0, !component.isEmpty, component.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
                 text += "[\(component)]"
@@ -29,6 +30,11 @@ public enum FindingText {
     /// The value in double quotes, with `"` and `\` escaped, control and line-separator
     /// characters written as `\u00XX`, and anything past `maximumValueLength` cut to `...`.
     public static func quoted(_ value: String) -> String {
+        // Fast path: short printable ASCII with nothing to escape (keys, most values).
+        if value.utf8.count <= maximumValueLength,
+           value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+            return "\"" + value + "\""
+        }
         var text = "\""
         var count = 0
         for scalar in value.unicodeScalars {
