@@ -2,7 +2,7 @@
 # Benchmarks the webhook against nginx (same certificate, same machine, same load settings),
 # alternating the two servers in one run, and prints req/s, latency and the ratio to nginx.
 #
-# Usage: scripts/bench.sh [--duration SECONDS] [--rounds N] [--body FILE] [--threads N]
+# Usage: scripts/bench.sh [--duration SECONDS] [--rounds N] [--body FILE] [--big-body FILE] [--threads N]
 # Needs: nginx, wrk, h2load (Debian: nginx-light wrk nghttp2-client); installs them if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,17 +10,20 @@ duration=10
 rounds=2
 threads=2
 body=../shared/bench/ksvc-review-3.6k.json
+big_body=../shared/bench/ksvc-review-1m.json
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --body) body=$2; shift 2 ;;
+    --big-body) big_body=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 [ -f "$body" ] || { echo "bench.sh: no body file $body (pass --body FILE)" >&2; exit 2; }
 body=$(readlink -f "$body")
+[ -f "$big_body" ] && big_body=$(readlink -f "$big_body") || big_body=""
 
 scripts/install-deps.sh
 for tool in nginx:nginx-light wrk:wrk h2load:nghttp2-client; do
@@ -95,8 +98,8 @@ echo "ours answers: $(curl -sk -o /dev/null -w '%{http_code} %{size_download} by
 wrk_run() { # wrk_run URL -> "rps p99_us"
   BODY_FILE=$body wrk -t2 -c16 -d"${duration}s" --latency -s scripts/bench/post.lua "$1" 2>&1 | awk '/^RESULT/ { for (i=2;i<=NF;i++) { split($i,kv,"="); r[kv[1]]=kv[2] } print r["rps"], r["p99_us"], r["errors"] + r["non2xx"] }'
 }
-h2_run() { # h2_run URL CONNECTIONS STREAMS -> "rps"
-  h2load -D "$duration" -c "$2" -m "$3" -t 2 -d "$body" -H 'content-type: application/json' "$1" 2>&1 | awk '/^finished in/ { gsub(",", "", $4); print $4 } /^requests:/ { print "REQ", $0 > "/dev/stderr" }'
+h2_run() { # h2_run URL CONNECTIONS STREAMS [BODY] -> "rps"
+  h2load -D "$duration" -c "$2" -m "$3" -t 2 -d "${4:-$body}" -H 'content-type: application/json' "$1" 2>&1 | awk '/^finished in/ { gsub(",", "", $4); print $4 } /^requests:/ { print "REQ", $0 > "/dev/stderr" }'
 }
 h1_new_conn() { # full handshake per request: h2load over HTTP/1.1, one request per connection
   # (h2load's duration mode never ends with `connection: close`, so this one runs by count.)
@@ -123,8 +126,13 @@ for round in $(seq "$rounds"); do
     [ "${errs:-0}" = 0 ] || [ "$who" = ours ] || echo "warning: $who had $errs failed requests under wrk" >&2
     record "$who.h2.rps" "$(h2_run "$url" 16 8 2>/dev/null)"
     record "$who.newconn.rps" "$(h1_new_conn "$url")"
+    [ -n "$big_body" ] && record "$who.big.rps" "$(h2_run "$url" 4 1 "$big_body" 2>/dev/null)"
   done
 done
+rss_kib() { awk '/^VmRSS:/ { s += $2 } END { print s + 0 }' "$@" 2>/dev/null; }
+ours_rss=$(rss_kib "/proc/$ours_pid/status")
+nginx_rss=$(rss_kib $(for p in $(pgrep -f "nginx: (master|worker)"); do echo "/proc/$p/status"; done))
+inprocess=$(.build/release/serverless-mesh-webhook replay --quiet --bench 30000 --webhook mutate "$body" | awk '/bench:/ { for (i = 1; i <= NF; i++) if ($(i+1) == "reviews/s,") print $i }')
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 printf '\n%-44s %14s %14s %8s\n' "load" "webhook" "nginx" "ratio"
@@ -132,3 +140,6 @@ printf '%-44s %14s %14s %8s\n' "HTTP/1.1 keep-alive, wrk 16 conns (req/s)" "${be
 printf '%-44s %14s %14s %8s\n' "HTTP/1.1 keep-alive, wrk p99 (µs)" "${best[ours.h1.p99]}" "${best[nginx.h1.p99]}" "$(ratio "${best[ours.h1.p99]}" "${best[nginx.h1.p99]}")"
 printf '%-44s %14s %14s %8s\n' "HTTP/2, h2load 16 conns x 8 streams (req/s)" "${best[ours.h2.rps]}" "${best[nginx.h2.rps]}" "$(ratio "${best[ours.h2.rps]}" "${best[nginx.h2.rps]}")"
 printf '%-44s %14s %14s %8s\n' "new TLS connection per request (req/s)" "${best[ours.newconn.rps]}" "${best[nginx.newconn.rps]}" "$(ratio "${best[ours.newconn.rps]}" "${best[nginx.newconn.rps]}")"
+[ -n "$big_body" ] && printf '%-44s %14s %14s %8s\n' "1 MB review, h2load 4 connections (req/s)" "${best[ours.big.rps]}" "${best[nginx.big.rps]}" "$(ratio "${best[ours.big.rps]}" "${best[nginx.big.rps]}")"
+printf '%-44s %14s %14s %8s\n' "RSS after the runs (MiB; nginx: all processes)" "$((ours_rss / 1024))" "$((nginx_rss / 1024))" "$(ratio "$ours_rss" "$nginx_rss")"
+printf '%-44s %14s\n' "in-process pipeline, 1 thread (reviews/s)" "$inprocess"

@@ -106,7 +106,7 @@ struct ServiceMeshMemberRollTests {
     @Test func controlCharactersInMemberNamesAreEscapedInTheMessage() {
         let verdict = MeshCheck.validate(MeshKinds.memberRoll, members(["knative-serving", "bad\nname\u{7}"]))
         #expect(verdict.denialLines.count == 1)
-        #expect(verdict.message.contains(#""bad\nname\u{7}""#))
+        #expect(verdict.message.contains(#""bad\nname\u0007""#))
     }
 
     @Test func membersGivenAsAStringAreMalformed() {

@@ -161,7 +161,7 @@ struct ConfigurationMapping {
         switch node {
         case .scalar(let scalar):
             let text = scalar.string.count > 64 ? String(scalar.string.prefix(64)) + "…" : scalar.string
-            let oneLine = text.replacingControlCharacters()
+            let oneLine = FindingText.escaped(text)
             switch node.tag.description {
             case Tag.Name.str.rawValue: return "\"\(oneLine)\""
             case Tag.Name.null.rawValue: return "null"
@@ -171,24 +171,5 @@ struct ConfigurationMapping {
         case .sequence: return "a list"
         case .alias: return "an alias"
         }
-    }
-}
-
-extension String {
-    /// The text with quotes, backslashes and control characters escaped, so a message stays on one line.
-    fileprivate func replacingControlCharacters() -> String {
-        var out = ""
-        for scalar in unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F { out += "\\u{\(String(scalar.value, radix: 16))}" } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
     }
 }

@@ -27,32 +27,41 @@ public enum FindingText {
         return text
     }
 
-    /// The value in double quotes, with `"` and `\` escaped, control and line-separator
-    /// characters written as `\u00XX`, and anything past `maximumValueLength` cut to `...`.
-    public static func quoted(_ value: String) -> String {
+    /// The value in double quotes, cut to `limit` characters (an ellipsis marks the cut),
+    /// escaped by `escaped`.
+    public static func quoted(_ value: String, limit: Int = maximumValueLength) -> String {
         // Fast path: short printable ASCII with nothing to escape (keys, most values).
-        if value.utf8.count <= maximumValueLength,
-           value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+        if value.utf8.count <= limit, value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
             return "\"" + value + "\""
         }
-        var text = "\""
-        var count = 0
-        for scalar in value.unicodeScalars {
-            if count == maximumValueLength {
-                text += "..."
-                break
-            }
-            count += 1
+        var scalars = value.unicodeScalars[...]
+        var cut = false
+        if scalars.count > limit {
+            scalars = scalars.prefix(limit)
+            cut = true
+        }
+        return "\"" + escaped(String(String.UnicodeScalarView(scalars))) + (cut ? "…" : "") + "\""
+    }
+
+    /// `text` on one line: `"` and `\` escaped, `\n` `\r` `\t` as such, other control and
+    /// line-separator characters as `\u00XX`. Nothing is cut.
+    public static func escaped(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
             switch scalar.value {
-            case 0x22: text += "\\\""
-            case 0x5C: text += "\\\\"
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x09: out += "\\t"
             case 0x00..<0x20, 0x7F..<0xA0, 0x2028, 0x2029:
                 let hex = String(scalar.value, radix: 16, uppercase: true)
-                text += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
             default:
-                text.unicodeScalars.append(scalar)
+                out.unicodeScalars.append(scalar)
             }
         }
-        return text + "\""
+        return out
     }
 }

@@ -5,32 +5,9 @@
 /// drops warnings with control characters, so every echoed value goes through `quoted`. It
 /// deliberately does not wrap or shorten the rule's own text.
 enum MeshMessage {
-    /// `"value"` with `"`, `\` and control characters escaped, cut to `limit` characters
-    /// (an ellipsis marks the cut).
+    /// `"value"` escaped and cut to `limit` characters (see `FindingText.quoted`).
     static func quoted(_ value: String, limit: Int = 40) -> String {
-        var out = "\""
-        var count = 0
-        for scalar in value.unicodeScalars {
-            if count == limit {
-                out += "…"
-                break
-            }
-            count += 1
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        FindingText.quoted(value, limit: limit)
     }
 
     /// The text `build(limit)` for the largest quoting limit (of 40, 32, 24, 16, 12, 8) that keeps
