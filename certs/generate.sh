@@ -3,9 +3,12 @@
 #
 # Usage: certs/generate.sh [--out DIR] [--service NAME] [--namespace NS] [--rsa] [--days N]
 #                          [--extra-san DNS:name|IP:addr]... [--client NAME] [--force]
+#                          [--values-file FILE] [--print-values]
 # Writes DIR/ca.crt, DIR/ca.key, DIR/tls.crt, DIR/tls.key, DIR/secret.yaml (a kubernetes.io/tls
 # Secret) and DIR/ca-bundle.b64 (the caBundle for the webhook configurations). With --client,
 # also DIR/client.crt and DIR/client.key: a client certificate (CN=NAME) for `serve --client-ca`.
+# --values-file FILE writes (--print-values prints) Helm values for the chart's `secret`
+# provider: fullnameOverride (the Service name the SANs name), secretName and caBundle.
 # Refuses to overwrite existing keys unless --force is given.
 set -euo pipefail
 
@@ -17,8 +20,10 @@ days=365
 force=no
 extra_sans=()
 client=""
+values_file=""
+print_values=no
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out=$2; shift 2 ;;
@@ -29,13 +34,15 @@ while [ $# -gt 0 ]; do
     --extra-san) extra_sans+=("$2"); shift 2 ;;
     --client) client=$2; shift 2 ;;
     --force) force=yes; shift ;;
+    --values-file) values_file=$2; shift 2 ;;
+    --print-values) print_values=yes; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "generate.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
 
 if [ "$force" != yes ]; then
-  for f in ca.key tls.key; do
+  for f in ca.key tls.key ${client:+client.key}; do
     if [ -e "$out/$f" ]; then
       echo "generate.sh: $out/$f exists; refusing to overwrite (use --force)" >&2
       exit 1
@@ -96,4 +103,27 @@ data:
   tls.key: $(base64 -w0 < "$out/tls.key")
   ca.crt: $(base64 -w0 < "$out/ca.crt")
 YAML
-echo "wrote $out/{ca.crt,ca.key,tls.crt,tls.key,secret.yaml,ca-bundle.b64} (SANs: $sans)"
+
+values_snippet() {
+  cat <<YAML
+# Helm values for charts/serverless-mesh-webhook with the certificate made by certs/generate.sh.
+# Create the Secret first: kubectl apply -f $out/secret.yaml
+# Install into namespace $namespace: the certificate names the Service $service.$namespace.svc.
+fullnameOverride: $service
+certificates:
+  provider: secret
+  secretName: $service-tls
+  caBundle: $(cat "$out/ca-bundle.b64")
+YAML
+}
+if [ -n "$values_file" ]; then
+  values_snippet > "$values_file"
+  chmod 644 "$values_file"
+fi
+summary="wrote $out/{ca.crt,ca.key,tls.crt,tls.key,secret.yaml,ca-bundle.b64}${values_file:+ and $values_file} (SANs: $sans)"
+if [ "$print_values" = yes ]; then
+  echo "$summary" >&2   # stdout is the values snippet alone
+  values_snippet
+else
+  echo "$summary"
+fi
