@@ -79,7 +79,8 @@ let package = Package(
         ),
         .testTarget(
             name: "HTTPServerTests",
-            dependencies: ["HTTPServer", "COpenSSL", "CNghttp2"]
+            dependencies: ["HTTPServer", "COpenSSL", "CNghttp2"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "IntegrationTests",

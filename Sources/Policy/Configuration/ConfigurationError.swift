@@ -19,8 +19,33 @@ public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConver
 
     public init(key: String, message: String, line: Int? = nil) {
         self.key = key
-        self.message = message
+        self.message = Self.oneLine(message)
         self.line = line
+    }
+
+    /// The message with line breaks and other control characters escaped (`\n`, `\u{85}`):
+    /// keys, rule IDs and duplicate keys are quoted from the file as written, and a YAML
+    /// scalar may hold line breaks, yet startup must print exactly one line (found by fuzzing).
+    static func oneLine(_ message: String) -> String {
+        guard message.unicodeScalars.contains(where: isLineBreaking) else { return message }
+        var out = ""
+        for scalar in message.unicodeScalars {
+            if scalar == "\n" {
+                out += "\\n"
+            } else if isLineBreaking(scalar) {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func isLineBreaking(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00..<0x20, 0x7F..<0xA0, 0x2028, 0x2029: return true
+        default: return false
+        }
     }
 
     /// `line 12: knativeService.gpu.maxPerService: expected an integer, got "many"`.
