@@ -56,27 +56,25 @@ extension JSONPatch {
             return
         }
         try modify(&document, path.tokens.dropLast()) { (parent: inout JSONValue) throws(JSONPatchError) in
-            switch parent {
-            case .object(var object):
-                parent = .null  // keep `object` uniquely referenced while it changes
+            if case .object(var object) = parent {
+                parent = .null  // `object` uniquely referenced while it changes
                 object.set(last, to: value)
                 parent = .object(object)
-            case .array(var array):
-                let index: Int
-                if last == "-" {
-                    index = array.count
-                } else {
-                    guard let i = JSONPointer.arrayIndex(last), i <= array.count else {
-                        throw JSONPatchError(message: "array index \"\(last)\" is out of range or malformed")
-                    }
-                    index = i
-                }
-                parent = .null
-                array.insert(value, at: index)
-                parent = .array(array)
-            default:
-                throw JSONPatchError(message: "the parent is not an object or array")
+                return
             }
+            guard case .array(var array) = parent else { throw JSONPatchError(message: "the parent is not an object or array") }
+            let index: Int
+            if last == "-" {
+                index = array.count
+            } else {
+                guard let i = JSONPointer.arrayIndex(last), i <= array.count else {
+                    throw JSONPatchError(message: "array index \"\(last)\" is out of range or malformed")
+                }
+                index = i
+            }
+            parent = .null
+            array.insert(value, at: index)
+            parent = .array(array)
         }
     }
 
@@ -84,23 +82,19 @@ extension JSONPatch {
     static func remove(at path: JSONPointer, in document: inout JSONValue) throws(JSONPatchError) -> JSONValue {
         guard let last = path.tokens.last else { throw JSONPatchError(message: "cannot remove the whole document") }
         return try modify(&document, path.tokens.dropLast()) { (parent: inout JSONValue) throws(JSONPatchError) -> JSONValue in
-            switch parent {
-            case .object(var object):
-                parent = .null
+            if case .object(var object) = parent {
+                parent = .null  // `object` uniquely referenced while it changes
                 defer { parent = .object(object) }
                 guard let removed = object.removeValue(forKey: last) else { throw JSONPatchError(message: "path does not exist") }
                 return removed
-            case .array(var array):
-                guard let i = JSONPointer.arrayIndex(last), i < array.count else {
-                    throw JSONPatchError(message: "array index \"\(last)\" is out of range or malformed")
-                }
-                parent = .null
-                let removed = array.remove(at: i)
-                parent = .array(array)
-                return removed
-            default:
-                throw JSONPatchError(message: "path does not exist")
             }
+            guard case .array(var array) = parent else { throw JSONPatchError(message: "path does not exist") }
+            guard let i = JSONPointer.arrayIndex(last), i < array.count else {
+                throw JSONPatchError(message: "array index \"\(last)\" is out of range or malformed")
+            }
+            parent = .null
+            defer { parent = .array(array) }
+            return array.remove(at: i)
         }
     }
 
@@ -112,8 +106,10 @@ extension JSONPatch {
     ) throws(JSONPatchError) -> R {
         guard let first = tokens.first else { return try body(&value) }
         let rest = tokens.dropFirst()
-        switch value {
-        case .object(var object):
+        // `if case` + `value = .null` leaves the bound container as its only reference, so it
+        // changes in place. (A `switch value` keeps its subject alive to the end of the switch:
+        // every step then copied the whole container, quadratic on long arrays.)
+        if case .object(var object) = value {
             value = .null
             defer { value = .object(object) }
             let result = try object.modifyValue(forKey: first) { (child: inout JSONValue) throws(JSONPatchError) -> R in
@@ -121,16 +117,16 @@ extension JSONPatch {
             }
             guard let result else { throw JSONPatchError(message: "path does not exist (no member \"\(first)\")") }
             return result
-        case .array(var array):
+        }
+        if case .array(var array) = value {
             guard let i = JSONPointer.arrayIndex(first), i < array.count else {
                 throw JSONPatchError(message: "path does not exist (array index \"\(first)\")")
             }
             value = .null
             defer { value = .array(array) }
             return try modify(&array[i], rest, body)
-        default:
-            throw JSONPatchError(message: "path does not exist (\"\(first)\" inside a scalar)")
         }
+        throw JSONPatchError(message: "path does not exist (\"\(first)\" inside a scalar)")
     }
 }
 
