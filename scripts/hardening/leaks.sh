@@ -58,7 +58,7 @@ if [ "$SMOKE" = 0 ]; then
   smw_stop
   leaks=$(grep -c 'ERROR: LeakSanitizer' "$SMW_LOG" || true)
   asan=$(grep -c 'ERROR: AddressSanitizer' "$SMW_LOG" || true)
-  grep -A12 'ERROR: \(LeakSanitizer\|AddressSanitizer\)' "$SMW_LOG" | head -40 | sed 's/^/    /'
+  { grep -A12 'ERROR: \(LeakSanitizer\|AddressSanitizer\)' "$SMW_LOG" || true; } | head -40 | sed 's/^/    /'
   grep -E 'SUMMARY: (Address|Leak)Sanitizer' "$SMW_LOG" | sed 's/^/    /' || true
   check "mixed HTTP/1.1 run: every case answered as expected ($mixed)" grep -q 'unexpected=0 ' <<<"$mixed "
   check "HTTP/2 reviews answered 200 ($h2ok/20) and one after everything ($after)" test "$h2ok" -eq 20 -a "$after" = 200

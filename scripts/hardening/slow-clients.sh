@@ -87,4 +87,6 @@ check "slow connections answered 408 by the request timeout ($timeouts)" le "$((
 check "no slow connection outlived the timeout plus a tick (${longest}s ≤ $((TIMEOUT + TICK + 2))s)" le "$longest" $((TIMEOUT + TICK + 2))
 check "http_connections_open back to $base_open after the attack ($settled_open)" le "$settled_open" "$base_open"
 check "server still running" smw_alive
+smw_stop
+check "server exits 0 on SIGTERM ($SMW_STATUS)" test "$SMW_STATUS" -eq 0
 finish
