@@ -3,10 +3,10 @@
 # prints one closing line for the whole suite. Each script builds the server (once: the build
 # is incremental), starts it on loopback, bounds its own traffic and exits non-zero when its
 # property fails.
-#   scripts/hardening/all.sh           full runs (about 20 minutes on 2 cores)
+#   scripts/hardening/all.sh           full runs (about 10 minutes on 2 cores, plus ~4 for the first sanitized build)
 #   scripts/hardening/all.sh --smoke   the bounded CI subset: every script in its --smoke
 #                                      mode (shorter attacks, fewer cycles, no sanitizer
-#                                      build), about 3-4 minutes once the release build exists
+#                                      build), about 2.5 minutes once the release build exists
 #   scripts/hardening/all.sh [--smoke] NAME...   only the named scripts
 set -uo pipefail
 DIR=$(cd "$(dirname "$0")" && pwd)
