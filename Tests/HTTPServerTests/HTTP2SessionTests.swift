@@ -258,6 +258,44 @@ private let endStreamEndHeaders: UInt8 = 0x1 | 0x4
         #expect(server.isFinished)
     }
 
+    /// A flood sent in reads of fewer than 1000 frames never fills nghttp2's outbound ACK
+    /// queue (the session serializes after every read): the control-frame bucket catches it.
+    @Test(arguments: [(type: UInt8(6), payload: [UInt8](repeating: 7, count: 8)), (type: UInt8(4), payload: [UInt8]())])
+    func controlFrameFloodSpreadOverReadsIsAConnectionError(flood: (type: UInt8, payload: [UInt8])) throws {
+        let server = try makeSession()
+        var (ok, out) = feed(server, HTTP2TestClient.clientPreface + settingsFrame)
+        #expect(ok)
+        var reads = 0
+        while ok && reads < 40 {
+            var chunk: [UInt8] = []
+            for _ in 0..<500 { chunk += HTTP2TestClient.frame(type: flood.type, stream: 0, payload: flood.payload) }
+            let result = feed(server, chunk)
+            ok = result.0
+            out += result.1
+            reads += 1
+        }
+        #expect(!ok)
+        #expect(reads <= 3)
+        #expect(HTTP2TestClient.goawayErrorCode(in: out) == NGHTTP2_ENHANCE_YOUR_CALM.rawValue)
+        #expect(server.isFinished)
+    }
+
+    @Test func controlFramesAtAModestRateAreAnswered() throws {
+        let server = try makeSession()
+        var (ok, _) = feed(server, HTTP2TestClient.clientPreface + settingsFrame)
+        let start = monotonicNanoseconds()
+        // 900 PINGs at once, then 100 per simulated second for a minute: under the limit.
+        for _ in 0..<900 where ok { _ = server.admitControlFrame(now: start) }
+        for second in 1...60 {
+            for _ in 0..<100 { ok = ok && server.admitControlFrame(now: start + Int64(second) * 1_000_000_000) }
+        }
+        #expect(ok)
+        let ping = HTTP2TestClient.frame(type: 6, stream: 0, payload: [UInt8](repeating: 1, count: 8))
+        let (stillOK, out) = feed(server, ping)
+        #expect(stillOK)
+        #expect(HTTP2TestClient.parseFrames(out).contains { $0.type == 6 && $0.flags & 0x1 != 0 })
+    }
+
     @Test func garbagePrefaceFailsTheConnectionWithGoaway() throws {
         let server = try makeSession()
         let (ok, out) = feed(server, Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))

@@ -100,9 +100,15 @@ extension HTTP2Session {
         stream.headers.addLowercased(name: String(decoding: name, as: UTF8.self), value: fieldValue)
     }
 
-    /// A complete frame arrived. HEADERS ends a field section; END_STREAM ends the request.
+    /// A complete frame arrived. HEADERS ends a field section; END_STREAM ends the request;
+    /// PING and SETTINGS are counted against the control-frame flood limit.
     func frameReceived(_ frame: nghttp2_frame) {
         let type = frame.hd.type
+        if type == UInt8(NGHTTP2_PING.rawValue) || type == UInt8(NGHTTP2_SETTINGS.rawValue),
+           frame.hd.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0 {
+            _ = admitControlFrame()
+            return
+        }
         guard type == UInt8(NGHTTP2_HEADERS.rawValue) || type == UInt8(NGHTTP2_DATA.rawValue),
               let stream = streams[frame.hd.stream_id] else { return }
         if type == UInt8(NGHTTP2_HEADERS.rawValue) {

@@ -26,6 +26,14 @@ package final class HTTP2Session {
     /// A GOAWAY with an error code was produced, or nghttp2 failed: the connection must close.
     var connectionFailed = false
     private var shutdownStarted = false
+    /// PING and SETTINGS frames (not ACKs) each make nghttp2 queue an ACK. nghttp2's flood
+    /// limit (`max_outbound_ack`) counts only ACKs not yet serialized, and this session
+    /// serializes after every read, so a flood of fewer than 1000 per read would never trip it.
+    /// This bucket does: 1000 at once, then 100 per second; past it, GOAWAY(ENHANCE_YOUR_CALM).
+    var controlFrameTokens = HTTP2Session.controlFrameBurst
+    var controlFrameRefilledAt = monotonicNanoseconds()
+    static let controlFrameBurst = 1000.0
+    static let controlFramesPerSecond = 100.0
 
     /// Creates the session and queues the server's SETTINGS (RFC 9113 §3.4: the server
     /// preface) and the connection WINDOW_UPDATE.
@@ -205,5 +213,23 @@ package final class HTTP2Session {
         }
         // Fails harmlessly if nghttp2 already queued its own GOAWAY.
         _ = nghttp2_session_terminate_session(session, code.rawValue)
+    }
+
+    /// Takes one token for a PING or SETTINGS frame; false once the client floods. Then the
+    /// session is terminated with ENHANCE_YOUR_CALM (later PING/SETTINGS get no ACK: nghttp2
+    /// does not answer them once the session is closing).
+    func admitControlFrame(now: Int64 = monotonicNanoseconds()) -> Bool {
+        let elapsed = Double(max(0, now &- controlFrameRefilledAt)) / 1e9
+        controlFrameRefilledAt = now
+        controlFrameTokens = min(Self.controlFrameBurst, controlFrameTokens + elapsed * Self.controlFramesPerSecond)
+        if controlFrameTokens >= 1 {
+            controlFrameTokens -= 1
+            return true
+        }
+        if !connectionFailed, let session {
+            connectionFailed = true
+            _ = nghttp2_session_terminate_session(session, NGHTTP2_ENHANCE_YOUR_CALM.rawValue)
+        }
+        return false
     }
 }
