@@ -15,5 +15,8 @@ python3 scripts/check-golden-patches.py --binary .build/debug/serverless-mesh-we
 scripts/deploy-test.sh
 release_bin=$(pwd)/.build-static/release/serverless-mesh-webhook
 [ "${SKIP_FUZZ:-0}" = 1 ] || scripts/fuzz.sh all 60
-[ "${SKIP_HARDENING:-0}" = 1 ] || SMW_BIN=$release_bin scripts/hardening/torture.sh --smoke
+if [ "${SKIP_HARDENING:-0}" != 1 ]; then
+  SMW_BIN=$release_bin scripts/hardening/torture.sh --smoke
+  SMW_BIN=$release_bin scripts/hardening/all.sh --smoke
+fi
 swift test --skip-build "$@"

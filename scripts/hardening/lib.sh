@@ -11,6 +11,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK=$(mktemp -d /tmp/smw-hardening.XXXXXX)
 SMW_PID=""
+# SMW_BIN=/path/to/binary in the environment: use that release binary instead of building one.
+SMW_PRESET_BIN=${SMW_BIN:-}
 SMW_BIN=""
 export PATH=/opt/swift/usr/bin:$PATH
 
@@ -23,6 +25,10 @@ trap smw_cleanup EXIT
 # smw_build [debug|release]: builds the server (release by default) and sets SMW_BIN.
 smw_build() {
   local configuration=${1:-release}
+  if [ -n "$SMW_PRESET_BIN" ] && [ "$configuration" = release ]; then
+    SMW_BIN=$SMW_PRESET_BIN
+    return
+  fi
   (cd "$ROOT" && swift build -c "$configuration" --product serverless-mesh-webhook >/dev/null)
   SMW_BIN="$ROOT/.build/$configuration/serverless-mesh-webhook"
 }
