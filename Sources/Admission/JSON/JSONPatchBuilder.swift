@@ -81,7 +81,8 @@ public struct JSONPatchBuilder: Sendable {
     private mutating func ensureObject(_ path: [String], allowArray: Bool) throws(JSONPatchError) {
         var current = document
         for (depth, token) in path.enumerated() {
-            let here = JSONPointer(tokens: Array(path[...depth]))
+            // Built only when an operation or an error needs it (this walk runs for every set).
+            var here: JSONPointer { JSONPointer(tokens: Array(path[...depth])) }
             switch current {
             case .object(let object):
                 if let child = object[token], !child.isNull {
