@@ -27,6 +27,7 @@ struct JSONBench {
             print("\(path) (\(bytes.count) bytes)")
             let value = try JSONParser.parse(bytes)
             _ = try measure("Admission JSONParser.parse", iterations: iterations) { _ = try JSONParser.parse(bytes) }
+            _ = try measure("Admission JSONDocument (tape only)", iterations: iterations) { _ = try JSONDocument(parsing: bytes) }
             _ = try measure("Foundation JSONSerialization parse", iterations: iterations) {
                 _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
             }

@@ -84,6 +84,19 @@ public struct JSONObject: Sendable, RandomAccessCollection {
         for member in members { set(member.key, to: member.value) }
     }
 
+    /// Builds an object from members whose keys are known to be distinct (the tape parser
+    /// checked them), skipping the duplicate check.
+    init(uniqueMembers members: [Member]) {
+        guard members.count > JSONObject.linearLimit else {
+            self.init(members: members, index: nil)
+            return
+        }
+        var built: [JSONKey: Int] = [:]
+        built.reserveCapacity(members.count)
+        for (n, member) in members.enumerated() { built[JSONKey(member.key)] = n }
+        self.init(members: members, index: built)
+    }
+
     // MARK: Collection of members
 
     public var startIndex: Int { 0 }

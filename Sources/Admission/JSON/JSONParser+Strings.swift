@@ -1,32 +1,6 @@
 // String scanning for JSONParser: UTF-8 validation, escapes and surrogate pairs (RFC 8259 §7, §8.2).
 
 extension JSONParser {
-    /// Parses a string with the cursor on its opening quote. Strings without escapes are built
-    /// straight from the input slice after validation; escapes switch to a byte buffer.
-    mutating func parseString() throws(JSONParseError) -> String {
-        let start = i + 1
-        var j = try scanPlainRun(from: start)
-        if bytes[j] == UInt8(ascii: "\"") {
-            i = j + 1
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<j]), as: UTF8.self)
-        }
-        // Slow path: at least one escape. Copy runs of plain bytes, decode escapes between them.
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(j - start + 16)
-        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<j]))
-        while true {
-            // Here bytes[j] is '\\' (scanPlainRun stops only on '"' or '\\').
-            j = try decodeEscape(at: j, into: &buffer)
-            let runStart = j
-            j = try scanPlainRun(from: j)
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<j]))
-            if bytes[j] == UInt8(ascii: "\"") {
-                i = j + 1
-                return String(decoding: buffer, as: UTF8.self)
-            }
-        }
-    }
-
     /// Advances over bytes that need no decoding; returns the index of the next '"' or '\\'.
     /// Rejects raw control characters (RFC 8259 §7: U+0000–U+001F must be escaped) and invalid
     /// UTF-8 (RFC 8259 §8.1, RFC 3629 §4). Throws at end of input (unterminated string).

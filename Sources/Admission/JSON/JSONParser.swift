@@ -1,6 +1,7 @@
 // An RFC 8259 JSON parser over raw bytes: exact grammar, iterative (no recursion), never traps.
 
-/// Parses JSON text (RFC 8259) into a `JSONValue`.
+/// Parses JSON text (RFC 8259) into a `JSONValue`, or into a `JSONDocument` (a tape indexing the
+/// input, read through `JSONView` without building a tree).
 ///
 /// Each `parse` call owns its own parser state; the type has no shared state, so any thread may
 /// call it at any time. It works directly on the input bytes (no copy when they are contiguous),
@@ -26,6 +27,8 @@ public struct JSONParser {
     let end: Int
     let maxDepth: Int
     var i = 0
+    /// Where escapes are decoded while checking them (reused, so checking allocates once).
+    var escapeScratch: [UInt8] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -58,123 +61,27 @@ public struct JSONParser {
         return try result.get()
     }
 
+    /// Builds the tape, then the tree from it (one grammar implementation for both).
     static func parseResult(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<JSONValue, JSONParseError> {
-        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
-        do throws(JSONParseError) {
-            return .success(try parser.parseDocument())
-        } catch {
+        switch tapeResult(bytes, maxDepth: maxDepth) {
+        case .success(let tape):
+            return .success(tape.withUnsafeBufferPointer { JSONMaterializer(bytes: bytes, tape: $0).value(at: 0) })
+        case .failure(let error):
             return .failure(error)
         }
     }
 
-    // MARK: - Document
-
-    /// An open array or object on the explicit container stack. Its members so far live on the
-    /// shared `values` (and, for objects, `keys`) stacks from these start positions, so each
-    /// container is allocated once, at its exact size, when it closes.
-    struct Frame {
-        var isObject: Bool
-        var valueStart: Int
-        var keyStart: Int
-    }
-
-    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
-        var frames: [Frame] = []
-        frames.reserveCapacity(32)
-        var values = ScratchStack<JSONValue>(empty: .null, capacity: 64)
-        var keys = ScratchStack<String>(empty: "", capacity: 32)
-        var value: JSONValue
-        nextValue: while true {
-            skipWhitespace()
-            guard i < end else { throw fail(i, "unexpected end of input, expected a value") }
-            switch bytes[i] {
-            case UInt8(ascii: "{"):
-                guard frames.count < maxDepth else { throw fail(i, "nesting deeper than \(maxDepth) levels") }
-                i += 1
-                skipWhitespace()
-                if i < end, bytes[i] == UInt8(ascii: "}") {
-                    i += 1
-                    value = .object(JSONObject())
-                } else {
-                    frames.append(Frame(isObject: true, valueStart: values.count, keyStart: keys.count))
-                    keys.push(try parseMemberKey())
-                    continue nextValue
-                }
-            case UInt8(ascii: "["):
-                guard frames.count < maxDepth else { throw fail(i, "nesting deeper than \(maxDepth) levels") }
-                i += 1
-                skipWhitespace()
-                if i < end, bytes[i] == UInt8(ascii: "]") {
-                    i += 1
-                    value = .array([])
-                } else {
-                    frames.append(Frame(isObject: false, valueStart: values.count, keyStart: keys.count))
-                    continue nextValue
-                }
-            case UInt8(ascii: "\""):
-                value = .string(try parseString())
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                value = .number(try parseNumber())
-            case UInt8(ascii: "t"):
-                try expectLiteral("true")
-                value = .bool(true)
-            case UInt8(ascii: "f"):
-                try expectLiteral("false")
-                value = .bool(false)
-            case UInt8(ascii: "n"):
-                try expectLiteral("null")
-                value = .null
-            case let other:
-                throw fail(i, "unexpected \(JSONParser.describe(other)), expected a value")
-            }
-
-            // A value is complete: attach it to the innermost open container, closing as many as end here.
-            while true {
-                skipWhitespace()
-                guard let frame = frames.last else {
-                    guard i == end else { throw fail(i, "unexpected \(JSONParser.describe(bytes[i])) after the top-level value") }
-                    return value
-                }
-                values.push(value)
-                let close: UInt8 = frame.isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
-                guard i < end else {
-                    throw fail(i, "unexpected end of input, expected ',' or '\(Character(Unicode.Scalar(close)))'")
-                }
-                if bytes[i] == UInt8(ascii: ",") {
-                    i += 1
-                    if frame.isObject {
-                        skipWhitespace()
-                        keys.push(try parseMemberKey())
-                    }
-                    continue nextValue
-                }
-                guard bytes[i] == close else {
-                    let what = frame.isObject ? "object member" : "array element"
-                    throw fail(i, "expected ',' or '\(Character(Unicode.Scalar(close)))' after \(what), found \(JSONParser.describe(bytes[i]))")
-                }
-                i += 1
-                frames.removeLast()
-                if frame.isObject {
-                    value = .object(JSONObject(parsedMembers: ScratchStack<JSONValue>.popMembers(&keys, &values, from: frame)))
-                } else {
-                    value = .array(values.pop(from: frame.valueStart))
-                }
-            }
+    static func tapeResult(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<[JSONTapeEntry], JSONParseError> {
+        var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
+        var tape: [JSONTapeEntry] = []
+        // Kubernetes JSON averages one value per 10–20 bytes; growth beyond this is amortised.
+        tape.reserveCapacity(min(bytes.count / 12 + 8, 1 << 16))
+        do throws(JSONParseError) {
+            try parser.parseTape(into: &tape)
+            return .success(tape)
+        } catch {
+            return .failure(error)
         }
-    }
-
-    /// Parses `"key"` `:` with the cursor on the opening quote (whitespace already skipped).
-    mutating func parseMemberKey() throws(JSONParseError) -> String {
-        guard i < end else { throw fail(i, "unexpected end of input, expected an object key") }
-        guard bytes[i] == UInt8(ascii: "\"") else {
-            throw fail(i, "expected '\"' to start an object key, found \(JSONParser.describe(bytes[i]))")
-        }
-        let key = try parseString()
-        skipWhitespace()
-        guard i < end else { throw fail(i, "unexpected end of input, expected ':' after object key") }
-        guard bytes[i] == UInt8(ascii: ":") else { throw fail(i, "expected ':' after object key") }
-        i += 1
-        return key
     }
 
     // MARK: - Scalars
@@ -203,8 +110,7 @@ public struct JSONParser {
 
     /// RFC 8259 §6: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`; no `+`, no leading
     /// zeros, no `.5` or `1.`, no NaN or Infinity. The text is kept verbatim.
-    mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
-        let start = i
+    mutating func scanNumber() throws(JSONParseError) {
         var j = i
         if bytes[j] == UInt8(ascii: "-") { j += 1 }
         guard j < end else { throw fail(j, "unexpected end of input, expected a digit") }
@@ -229,7 +135,6 @@ public struct JSONParser {
             while j < end, JSONParser.isDigit(bytes[j]) { j += 1 }
         }
         i = j
-        return JSONNumber(unchecked: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<j]), as: UTF8.self))
     }
 
     @inline(__always)

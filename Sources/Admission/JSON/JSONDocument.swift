@@ -1,0 +1,87 @@
+// A parsed JSON text kept as its bytes plus a tape, read without building a tree.
+
+/// A validated JSON text (RFC 8259, `JSONParser`'s choices) and the tape indexing it. Reading
+/// it through `root` (a `JSONView`) decodes only the strings asked for and allocates nothing
+/// else; `JSONView.materialized()` builds a `JSONValue` of any part on demand.
+///
+/// Immutable after `init`, so it is `Sendable` and may be read from any thread. It keeps the
+/// input array it was given (no copy). It deliberately offers no mutation: a changed document
+/// is a `JSONValue` (see `JSONPatchBuilder`).
+public final class JSONDocument: Sendable {
+    /// The JSON text, as received.
+    public let bytes: [UInt8]
+    let tape: [JSONTapeEntry]
+
+    /// Parses and validates `bytes` (same grammar, limits and errors as `JSONParser.parse`).
+    public init(parsing bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) throws(JSONParseError) {
+        let result = bytes.withUnsafeBufferPointer { JSONParser.tapeResult($0, maxDepth: maxDepth) }
+        self.bytes = bytes
+        self.tape = try result.get()
+    }
+
+    /// A document holding `value` (serialised, then indexed): for tests and for callers that
+    /// build objects in memory (`check`), never on the request path. A value nested deeper
+    /// than `JSONParser.depthCeiling` (which no parser produces) becomes `null`.
+    public convenience init(_ value: JSONValue) {
+        let bytes = value.serialized()
+        switch bytes.withUnsafeBufferPointer({ JSONParser.tapeResult($0, maxDepth: JSONParser.depthCeiling) }) {
+        case .success(let tape):
+            self.init(validated: bytes, tape: tape)
+        case .failure:
+            self.init(validated: Array("null".utf8), tape: [JSONTapeEntry(kind: .null, flag: false, start: 0, end: 0, next: 1)])
+        }
+    }
+
+    private init(validated bytes: [UInt8], tape: [JSONTapeEntry]) {
+        self.bytes = bytes
+        self.tape = tape
+    }
+
+    /// The top-level value.
+    public var root: JSONView { JSONView(document: self, index: 0) }
+}
+
+/// Builds `JSONValue` trees from a tape. A transient value used on one thread for one call.
+/// Recursion is bounded by the parser's `maxDepth` (at most `JSONParser.depthCeiling`).
+struct JSONMaterializer {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let tape: UnsafeBufferPointer<JSONTapeEntry>
+
+    func value(at index: Int) -> JSONValue {
+        let entry = tape[index]
+        switch entry.kind {
+        case .null: return .null
+        case .bool: return .bool(entry.flag)
+        case .number: return .number(JSONNumber(unchecked: text(entry)))
+        case .string: return .string(string(entry))
+        case .array:
+            var elements: [JSONValue] = []
+            elements.reserveCapacity(Int(entry.end))
+            var k = index + 1
+            for _ in 0..<Int(entry.end) {
+                elements.append(value(at: k))
+                k = Int(tape[k].next)
+            }
+            return .array(elements)
+        case .object:
+            var members: [JSONObject.Member] = []
+            members.reserveCapacity(Int(entry.end))
+            var k = index + 1
+            for _ in 0..<Int(entry.end) {
+                members.append(JSONObject.Member(key: string(tape[k]), value: value(at: k + 1)))
+                k = Int(tape[k + 1].next)
+            }
+            return .object(entry.flag ? JSONObject(parsedMembers: members) : JSONObject(uniqueMembers: members))
+        }
+    }
+
+    /// A number's (or any entry's) raw text.
+    func text(_ entry: JSONTapeEntry) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.end)]), as: UTF8.self)
+    }
+
+    /// A string entry's decoded text.
+    func string(_ entry: JSONTapeEntry) -> String {
+        entry.flag ? String(decoding: JSONParser.decodedBytes(bytes, entry), as: UTF8.self) : text(entry)
+    }
+}

@@ -1,0 +1,212 @@
+// A read-only position in a JSONDocument: the JSONValue reading API without building a tree.
+
+/// One value of a `JSONDocument`, read in place: lookups walk the tape (skipping whole
+/// subtrees in one step), strings are decoded only when asked for, and nothing else is
+/// allocated. Same answers as the `JSONValue` the same bytes parse to: keys compare by their
+/// decoded UTF-8 bytes, and with duplicate keys the last value wins at the first key's position.
+///
+/// A value holding its document; any thread. It deliberately cannot change the document (a
+/// changed object is built as `JSONValue`s by `JSONPatchBuilder`) and has no `Equatable`
+/// conformance of its own: compare `materialized()` values, or use `equals(_:)`.
+public struct JSONView: Sendable {
+    public let document: JSONDocument
+    let index: Int
+
+    init(document: JSONDocument, index: Int) {
+        self.document = document
+        self.index = index
+    }
+
+    /// A view of an in-memory value (serialised and indexed; for tests and `check`).
+    public init(_ value: JSONValue) {
+        self.init(document: JSONDocument(value), index: 0)
+    }
+
+    /// The JSON type of a value.
+    public enum Kind: Sendable, Equatable {
+        case null, bool, number, string, array, object
+    }
+
+    @inline(__always) var entry: JSONTapeEntry { document.tape[index] }
+
+    public var kind: Kind {
+        switch entry.kind {
+        case .null: .null
+        case .bool: .bool
+        case .number: .number
+        case .string: .string
+        case .array: .array
+        case .object: .object
+        }
+    }
+
+    public var isNull: Bool { entry.kind == .null }
+    public var isObject: Bool { entry.kind == .object }
+    public var isArray: Bool { entry.kind == .array }
+
+    /// Members of an object or elements of an array; 0 for scalars. With duplicate keys, the
+    /// number of members as written.
+    public var count: Int {
+        let e = entry
+        return e.kind == .object || e.kind == .array ? Int(e.end) : 0
+    }
+
+    public var stringValue: String? {
+        let e = entry
+        guard e.kind == .string else { return nil }
+        return withMaterializer { $0.string(e) }
+    }
+
+    public var boolValue: Bool? {
+        let e = entry
+        return e.kind == .bool ? e.flag : nil
+    }
+
+    public var numberValue: JSONNumber? {
+        let e = entry
+        guard e.kind == .number else { return nil }
+        return JSONNumber(unchecked: withMaterializer { $0.text(e) })
+    }
+
+    /// The value as a `JSONValue` tree (built now; cost proportional to its size).
+    public func materialized() -> JSONValue {
+        withMaterializer { $0.value(at: index) }
+    }
+
+    /// Whether this value equals `value` (JSON equality, as `JSONValue ==`). Strings are
+    /// compared in place; other values are materialised first.
+    public func equals(_ value: JSONValue) -> Bool {
+        if case .string(let text) = value {
+            let e = entry
+            return e.kind == .string && stringEquals(e, text)
+        }
+        return materialized() == value
+    }
+
+    // MARK: Lookup
+
+    /// The member of an object (the last one, if the key is repeated), or nil (also when this
+    /// is not an object).
+    public subscript(key: String) -> JSONView? {
+        let e = entry
+        guard e.kind == .object else { return nil }
+        let tape = document.tape
+        var found: Int?
+        var k = index + 1
+        for _ in 0..<Int(e.end) {
+            if stringEquals(tape[k], key) {
+                found = k + 1
+                if !e.flag { break }
+            }
+            k = Int(tape[k + 1].next)
+        }
+        return found.map { JSONView(document: document, index: $0) }
+    }
+
+    /// The element of an array, or nil when out of range or not an array.
+    public subscript(position: Int) -> JSONView? {
+        let e = entry
+        guard e.kind == .array, position >= 0, position < Int(e.end) else { return nil }
+        let tape = document.tape
+        var k = index + 1
+        for _ in 0..<position { k = Int(tape[k].next) }
+        return JSONView(document: document, index: k)
+    }
+
+    /// Walks object keys (and, where the container is an array, decimal indexes), as
+    /// `JSONValue`'s `self[path:]`. Nil when any step is missing.
+    public subscript(path: String...) -> JSONView? {
+        self[path: path]
+    }
+
+    public subscript(path path: [String]) -> JSONView? {
+        var current = self
+        for component in path {
+            switch current.entry.kind {
+            case .object:
+                guard let next = current[component] else { return nil }
+                current = next
+            case .array:
+                guard let i = JSONPointer.arrayIndex(component), let next = current[i] else { return nil }
+                current = next
+            default:
+                return nil
+            }
+        }
+        return current
+    }
+
+    // MARK: Iteration
+
+    /// The elements of an array, in order (empty for anything else).
+    public var elements: [JSONView] {
+        let e = entry
+        guard e.kind == .array else { return [] }
+        let tape = document.tape
+        var result: [JSONView] = []
+        result.reserveCapacity(Int(e.end))
+        var k = index + 1
+        for _ in 0..<Int(e.end) {
+            result.append(JSONView(document: document, index: k))
+            k = Int(tape[k].next)
+        }
+        return result
+    }
+
+    /// One member of an object.
+    public struct Member: Sendable {
+        public let key: String
+        public let value: JSONView
+    }
+
+    /// The members of an object in source order (empty for anything else); a repeated key
+    /// appears once, at its first position, with its last value.
+    public var members: [Member] {
+        let e = entry
+        guard e.kind == .object else { return [] }
+        let tape = document.tape
+        var result: [Member] = []
+        result.reserveCapacity(Int(e.end))
+        var k = index + 1
+        var positions: [[UInt8]: Int] = [:]
+        for _ in 0..<Int(e.end) {
+            let member = Member(key: withMaterializer { $0.string(tape[k]) }, value: JSONView(document: document, index: k + 1))
+            if e.flag {
+                let key = document.bytes.withUnsafeBufferPointer { JSONParser.decodedBytes($0, tape[k]) }
+                if let at = positions[key] {
+                    result[at] = Member(key: result[at].key, value: member.value)
+                } else {
+                    positions[key] = result.count
+                    result.append(member)
+                }
+            } else {
+                result.append(member)
+            }
+            k = Int(tape[k + 1].next)
+        }
+        return result
+    }
+
+    // MARK: Helpers
+
+    private func withMaterializer<R>(_ body: (JSONMaterializer) -> R) -> R {
+        document.bytes.withUnsafeBufferPointer { bytes in
+            document.tape.withUnsafeBufferPointer { tape in body(JSONMaterializer(bytes: bytes, tape: tape)) }
+        }
+    }
+
+    /// Whether the string entry `e` decodes to exactly the UTF-8 bytes of `text`.
+    private func stringEquals(_ e: JSONTapeEntry, _ text: String) -> Bool {
+        document.bytes.withUnsafeBufferPointer { bytes in
+            if e.flag {
+                let decoded = JSONParser.decodedBytes(bytes, e)
+                return text.utf8.elementsEqual(decoded)
+            }
+            let raw = UnsafeBufferPointer(rebasing: bytes[Int(e.start)..<Int(e.end)])
+            let utf8 = text.utf8
+            guard utf8.count == raw.count else { return false }
+            if let equal = utf8.withContiguousStorageIfAvailable({ $0.elementsEqual(raw) }) { return equal }
+            return utf8.elementsEqual(raw)
+        }
+    }
+}
