@@ -107,7 +107,7 @@ struct CheckCommand: ParsableCommand {
                 let value = operation.jsonValue["value"].map { " " + String(decoding: $0.serialized(), as: UTF8.self) } ?? ""
                 report.lines.append("  \(operation.op) \(operation.path)\(value)")
             }
-            if let patchedObject = try? patch.apply(to: object) { validated.request.object = patchedObject }
+            if let patchedObject = try? patch.apply(to: object.materialized()) { validated.request.object = JSONView(patchedObject) }
         }
         for warning in mutation.decision.response.warnings { report.lines.append("warning: \(warning)"); report.warned = true }
         let validation = pipeline.handle(validated, path: .validate)

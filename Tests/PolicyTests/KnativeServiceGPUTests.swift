@@ -187,6 +187,8 @@ struct KnativeServiceGPUTests {
         #expect(GPUQuantity(.number(JSONNumber(7))) == .count(7))
         #expect(GPUQuantity(text: "0").positiveCount == nil)
         #expect(GPUQuantity(text: "1234567890123456789") == .invalid)
-        #expect(GPUQuantity(nil) == .invalid)
+        #expect(GPUQuantity(JSONView?.none) == .invalid)
+        #expect(GPUQuantity(JSONView(.number(JSONNumber(3)))) == .count(3))
+        #expect(GPUQuantity(JSONView(["a"])) == .invalid)
     }
 }

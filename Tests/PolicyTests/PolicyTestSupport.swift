@@ -67,7 +67,7 @@ enum PolicyTestSupport {
     static func applyingPatch(of decision: PolicyDecision, to request: AdmissionRequest) throws -> AdmissionRequest {
         guard let patch = decision.response.patch else { return request }
         var patched = request
-        patched.object = try patch.apply(to: request.object ?? .null)
+        patched.object = JSONView(try patch.apply(to: request.object?.materialized() ?? .null))
         return patched
     }
 
@@ -76,7 +76,7 @@ enum PolicyTestSupport {
     static func mutateTwice(_ policy: Policy, _ request: AdmissionRequest) throws -> (first: PolicyDecision, second: PolicyDecision, patched: JSONValue?) {
         let first = policy.mutate(request)
         let patched = try applyingPatch(of: first, to: request)
-        return (first, policy.mutate(patched), patched.object)
+        return (first, policy.mutate(patched), patched.object?.materialized())
     }
 
     // MARK: - Recorded reviews

@@ -120,7 +120,7 @@ struct ServiceMeshFixtureTests {
             #expect(review["request", key] != nil, "\(expectation.name): request.\(key)")
         }
         #expect(request.userInfo?["username"]?.stringValue?.isEmpty == false)
-        #expect(request.userInfo?["groups"]?.arrayValue != nil)
+        #expect(request.userInfo?["groups"]?.isArray == true)
         let object = request.operation == .delete ? request.oldObject : request.object
         let apiVersion = request.kind.group.isEmpty ? request.kind.version : "\(request.kind.group)/\(request.kind.version)"
         #expect(object?["apiVersion"]?.stringValue == apiVersion)

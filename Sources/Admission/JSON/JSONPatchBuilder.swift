@@ -1,7 +1,9 @@
 // Builds the minimal, idempotent JSON Patch of a mutating admission response.
 
-/// Collects the few RFC 6902 operations a mutation needs, against a working copy of the
-/// original document, so later calls see earlier ones.
+/// Collects the few RFC 6902 operations a mutation needs, so later calls see earlier ones.
+/// The original stays a `JSONView` into the request body; only the containers an operation
+/// changes are materialised (as `JSONValue`s, with the changes applied), so a patch of two
+/// annotations costs two small maps, not a copy of the whole object.
 ///
 /// Owned by one policy evaluation (a value, used on the thread that evaluates the review).
 /// Rules it enforces (policy.md, Mutations):
@@ -16,15 +18,28 @@
 /// array; pointers are escaped only through `JSONPointer.escape` (RFC 6901 §3).
 /// It deliberately emits no `move`, `copy` or `test`, and does not diff whole documents.
 public struct JSONPatchBuilder: Sendable {
-    /// The document with every operation so far applied.
-    public private(set) var document: JSONValue
+    /// The document as received.
+    public let original: JSONView
     /// The operations so far, in order.
     public private(set) var operations: [JSONPatchOperation] = []
+    /// The containers the operations changed, materialised with the changes applied, keyed by
+    /// path. No path is a prefix of another: a container inside an edited one is edited there.
+    private var edited: [(path: [String], value: JSONValue)] = []
 
-    public init(original: JSONValue) { self.document = original }
+    public init(original: JSONView) { self.original = original }
+
+    /// A builder over an in-memory document (indexed first; for tests and tools).
+    public init(original: JSONValue) { self.init(original: JSONView(original)) }
 
     public var isEmpty: Bool { operations.isEmpty }
     public var patch: JSONPatch { JSONPatch(operations) }
+
+    /// The document with every operation so far applied, built whole: for tests and tools,
+    /// not the request path.
+    public var document: JSONValue {
+        // The operations were applied to the edited containers already, so they apply here.
+        (try? JSONPatch.apply(operations, to: original.materialized())) ?? original.materialized()
+    }
 
     /// Makes the value at `path` equal `value`, creating missing parent maps first.
     public mutating func set(_ path: [String], to value: JSONValue) throws(JSONPatchError) {
@@ -32,25 +47,26 @@ public struct JSONPatchBuilder: Sendable {
         let parentPath = Array(path.dropLast())
         try ensureObject(parentPath, allowArray: true)
         let pointer = JSONPointer(tokens: path)
-        switch document[path: parentPath] {
-        case .object(let parent):
-            if let existing = parent[leaf], !existing.isNull {
-                if existing == value { return }
-                if case .object = existing {
+        guard let parent = node(at: parentPath, merged: false) else { throw JSONPatchError(message: "the parent of \(pointer) is not an object") }
+        switch parent.kind {
+        case .object:
+            if let existing = node(at: path), !existing.isNull {
+                if existing.equals(value) { return }
+                if existing.kind == .object {
                     throw JSONPatchError(message: "refusing to replace the existing map at \(pointer)")
                 }
                 try emit(.replace(path: pointer, value: value))
             } else {
                 try emit(.add(path: pointer, value: value))
             }
-        case .array(let parent):
+        case .array:
             if leaf == "-" {
                 try emit(.add(path: pointer, value: value))
             } else if let index = JSONPointer.arrayIndex(leaf), index <= parent.count {
                 if index == parent.count {
                     try emit(.add(path: pointer, value: value))
-                } else if parent[index] != value {
-                    if case .object = parent[index] {
+                } else if let existing = node(at: path), !existing.equals(value) {
+                    if existing.kind == .object {
                         throw JSONPatchError(message: "refusing to replace the existing map at \(pointer)")
                     }
                     try emit(.replace(path: pointer, value: value))
@@ -71,7 +87,7 @@ public struct JSONPatchBuilder: Sendable {
     /// Removes the value at `path` if it is present; nothing if it is absent.
     public mutating func remove(_ path: [String]) throws(JSONPatchError) {
         guard !path.isEmpty else { throw JSONPatchError(message: "cannot remove the whole document") }
-        guard document[path: path] != nil else { return }
+        guard node(at: path, merged: false) != nil else { return }
         try emit(.remove(path: JSONPointer(tokens: path)))
     }
 
@@ -79,36 +95,149 @@ public struct JSONPatchBuilder: Sendable {
     /// index) are kept; a missing or null member of an object becomes `add {}`; anything else throws.
     /// The node at the end of `path` must be an object (or, with `allowArray`, an array).
     private mutating func ensureObject(_ path: [String], allowArray: Bool) throws(JSONPatchError) {
-        var current = document
+        guard var current = node(at: [], merged: false) else { throw JSONPatchError(message: "the document is missing") }
         for (depth, token) in path.enumerated() {
             // Built only when an operation or an error needs it (this walk runs for every set).
             var here: JSONPointer { JSONPointer(tokens: Array(path[...depth])) }
-            switch current {
-            case .object(let object):
-                if let child = object[token], !child.isNull {
-                    current = child
+            switch current.kind {
+            case .object:
+                if let child = current.child(token), !child.isNull {
+                    current = edited.isEmpty ? child : (node(at: Array(path[...depth]), merged: false) ?? child)
                 } else {
                     try emit(.add(path: here, value: .object(JSONObject())))
-                    current = .object(JSONObject())
+                    current = .value(.object(JSONObject()))
                 }
-            case .array(let array):
-                guard let index = JSONPointer.arrayIndex(token), index < array.count else {
+            case .array:
+                guard let index = JSONPointer.arrayIndex(token), index < current.count, let child = current.child(token) else {
                     throw JSONPatchError(message: "array index \"\(token)\" of \(here) does not exist")
                 }
-                current = array[index]
+                current = edited.isEmpty ? child : (node(at: Array(path[...depth]), merged: false) ?? child)
             default:
                 throw JSONPatchError(message: "\(JSONPointer(tokens: Array(path[..<depth]))) exists but is not an object")
             }
         }
-        switch current {
+        switch current.kind {
         case .object: return
         case .array where allowArray: return
         default: throw JSONPatchError(message: "\(JSONPointer(tokens: path)) exists but is not an object")
         }
     }
 
+    // MARK: - The patched document, read without building it
+
+    /// A node of the patched document: still in the original bytes, or materialised.
+    enum Node {
+        case view(JSONView)
+        case value(JSONValue)
+
+        var kind: JSONView.Kind {
+            switch self {
+            case .view(let view): return view.kind
+            case .value(let value):
+                switch value {
+                case .null: return .null
+                case .bool: return .bool
+                case .number: return .number
+                case .string: return .string
+                case .array: return .array
+                case .object: return .object
+                }
+            }
+        }
+
+        var isNull: Bool { kind == .null }
+
+        var count: Int {
+            switch self {
+            case .view(let view): return view.count
+            case .value(let value): return value.arrayValue?.count ?? value.objectValue?.count ?? 0
+            }
+        }
+
+        /// A member (objects) or an element by decimal index (arrays).
+        func child(_ token: String) -> Node? {
+            switch self {
+            case .view(let view): return view[path: [token]].map(Node.view)
+            case .value(let value): return value[path: [token]].map(Node.value)
+            }
+        }
+
+        func equals(_ other: JSONValue) -> Bool {
+            switch self {
+            case .view(let view): return view.equals(other)
+            case .value(let value): return value == other
+            }
+        }
+
+        func materialized() -> JSONValue {
+            switch self {
+            case .view(let view): return view.materialized()
+            case .value(let value): return value
+            }
+        }
+    }
+
+    /// The node at `path` in the patched document, nil when absent. With `merged: false`, a
+    /// container some edit lies inside is returned as the original view: right for its kind,
+    /// its count and the existence of its members (edits happen inside existing containers),
+    /// but not for its contents, which only `merged: true` builds (the rare, costly case).
+    func node(at path: [String], merged: Bool = true) -> Node? {
+        for entry in edited where entry.path.count <= path.count && path.starts(with: entry.path) {
+            return entry.value[path: Array(path[entry.path.count...])].map(Node.value)
+        }
+        guard let view = original[path: path] else { return nil }
+        guard merged else { return .view(view) }
+        let inside = edited.filter { $0.path.count > path.count && $0.path.starts(with: path) }
+        guard !inside.isEmpty else { return .view(view) }
+        // A container below `path` was edited: build this subtree with those edits in it.
+        var value = view.materialized()
+        for entry in inside {
+            let relative = JSONPointer(tokens: Array(entry.path[path.count...]))
+            try? JSONPatch.apply(.replace(path: relative, value: entry.value), to: &value)
+        }
+        return .value(value)
+    }
+
+    /// Applies `operation` to the edited copy of its parent container (materialising that
+    /// container first, with any edits made inside it), then records it.
     private mutating func emit(_ operation: JSONPatchOperation) throws(JSONPatchError) {
-        try JSONPatch.apply(operation, to: &document)
+        let tokens = operation.path.tokens
+        guard !tokens.isEmpty else { throw JSONPatchError(message: "cannot patch the whole document") }
+        let parent = Array(tokens.dropLast())
+        if let i = edited.firstIndex(where: { $0.path.count <= parent.count && parent.starts(with: $0.path) }) {
+            let relative = JSONPointer(tokens: Array(tokens[edited[i].path.count...]))
+            try JSONPatch.apply(operation.with(path: relative), to: &edited[i].value)
+        } else {
+            guard var container = node(at: parent)?.materialized() else {
+                throw JSONPatchError(message: "the parent of \(operation.path) does not exist")
+            }
+            try JSONPatch.apply(operation.with(path: JSONPointer(tokens: [tokens[tokens.count - 1]])), to: &container)
+            edited.removeAll { $0.path.count > parent.count && $0.path.starts(with: parent) }
+            edited.append((parent, container))
+        }
         operations.append(operation)
+    }
+}
+
+extension JSONPatchOperation {
+    /// The same operation at another path (add, remove and replace: what the builder emits).
+    func with(path: JSONPointer) -> JSONPatchOperation {
+        switch self {
+        case .add(_, let value): .add(path: path, value: value)
+        case .remove: .remove(path: path)
+        case .replace(_, let value): .replace(path: path, value: value)
+        case .test(_, let value): .test(path: path, value: value)
+        case .move(let from, _): .move(from: from, path: path)
+        case .copy(let from, _): .copy(from: from, path: path)
+        }
+    }
+}
+
+extension JSONPatchBuilder {
+    /// The value at `path` in the patched document (the original with every operation so far
+    /// applied), or nil when it is absent or null. Materialises only that value.
+    public func value(at path: [String]) -> JSONValue? {
+        guard let node = node(at: path), !node.isNull else { return nil }
+        return node.materialized()
     }
 }

@@ -38,8 +38,9 @@ public enum AdmissionOperation: String, Sendable, Equatable {
 }
 
 /// What kube-apiserver asks about: one object write. A value built by the review decoder on
-/// the thread that received the request; read by the policy. The object stays a `JSONValue`:
-/// the policy reads the few fields it needs, and unknown fields are never lost.
+/// the thread that received the request; read by the policy. The objects stay `JSONView`s into
+/// the request body: the policy reads the few fields it needs without a tree being built, and
+/// unknown fields are never lost.
 public struct AdmissionRequest: Sendable {
     public var uid: String
     public var kind: GroupVersionKind
@@ -51,12 +52,13 @@ public struct AdmissionRequest: Sendable {
     public var namespace: String?
     public var operation: AdmissionOperation
     /// `userInfo` as sent (username, uid, groups, extra); only logged by username.
-    public var userInfo: JSONValue?
-    public var object: JSONValue?
-    public var oldObject: JSONValue?
+    public var userInfo: JSONView?
+    public var object: JSONView?
+    public var oldObject: JSONView?
     public var dryRun: Bool
-    public var options: JSONValue?
+    public var options: JSONView?
 
+    /// Objects given as `JSONValue`s are indexed into `JSONView`s (for tests and `check`).
     public init(
         uid: String, kind: GroupVersionKind, resource: GroupVersionResource, subResource: String? = nil,
         requestKind: GroupVersionKind? = nil, requestResource: GroupVersionResource? = nil,
@@ -73,11 +75,11 @@ public struct AdmissionRequest: Sendable {
         self.name = name
         self.namespace = namespace
         self.operation = operation
-        self.userInfo = userInfo
-        self.object = object
-        self.oldObject = oldObject
+        self.userInfo = userInfo.map { JSONView($0) }
+        self.object = object.map { JSONView($0) }
+        self.oldObject = oldObject.map { JSONView($0) }
         self.dryRun = dryRun
-        self.options = options
+        self.options = options.map { JSONView($0) }
     }
 }
 

@@ -1,7 +1,8 @@
 // Decodes an AdmissionReview request body (admission.k8s.io/v1 and v1beta1) into `AdmissionReview`.
 
-/// Turns the bytes kube-apiserver POSTs into an `AdmissionReview`: one parse with
-/// `JSONParser`, then one pass over the envelope's members.
+/// Turns the bytes kube-apiserver POSTs into an `AdmissionReview`: one validating pass that
+/// indexes the bytes (`JSONDocument`), then one pass over the envelope's members; the objects
+/// stay `JSONView`s into the body, never built as trees.
 ///
 /// Stateless; called on the event-loop thread that received the body (the hot path), and by
 /// `replay`. It checks the envelope only: `apiVersion`, `kind`, and the `request` fields
@@ -15,46 +16,48 @@ public enum AdmissionReviewDecoder {
 
     static let apiVersionHint = "admission.k8s.io/v1 or v1beta1"
 
-    /// Parses and decodes a request body.
+    /// Parses and decodes a request body. The bytes are indexed, not copied into a tree: the
+    /// request's objects are `JSONView`s into them.
     public static func decode(_ bytes: [UInt8]) throws(AdmissionReviewError) -> AdmissionReview {
-        let json: JSONValue
+        let document: JSONDocument
         do {
-            json = try JSONParser.parse(bytes)
+            document = try JSONDocument(parsing: bytes)
         } catch {
             throw .notJSON(error)
         }
-        return try decode(json: json)
+        return try decode(document.root)
     }
 
-    /// Parses and decodes a request body held in a buffer (no copy into an array).
+    /// Parses and decodes a request body held in a buffer (copied once into the document).
     public static func decode(_ buffer: UnsafeRawBufferPointer) throws(AdmissionReviewError) -> AdmissionReview {
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(buffer)
-        } catch {
-            throw .notJSON(error)
-        }
-        return try decode(json: json)
+        try decode(Array(buffer.assumingMemoryBound(to: UInt8.self)))
     }
 
     /// Decodes an already parsed review (replay reads files it also prints).
     public static func decode(json: JSONValue) throws(AdmissionReviewError) -> AdmissionReview {
-        guard case .object(let envelope) = json else { throw .wrongType("", expected: "a JSON object", got: json) }
-        var apiVersion: JSONValue?
-        var kind: JSONValue?
-        var request: JSONValue?
-        for member in envelope.members {
-            switch member.key {
-            case "apiVersion": apiVersion = member.value
-            case "kind": kind = member.value
-            case "request": request = member.value
-            default: continue
-            }
+        try decode(JSONView(json))
+    }
+
+    /// Decodes the review at `root`.
+    public static func decode(_ root: JSONView) throws(AdmissionReviewError) -> AdmissionReview {
+        guard root.isObject else { throw .wrongType("", expected: "a JSON object", got: root) }
+        let version = try checkEnvelope(apiVersion: root["apiVersion"], kind: root["kind"])
+        guard let request = root["request"], !request.isNull else { throw .missing("request") }
+        guard request.isObject else { throw .wrongType("request", expected: "an object", got: request) }
+        return AdmissionReview(apiVersion: version, request: try decodeRequest(request))
+    }
+
+    /// Checks `apiVersion` and `kind` of a review (request or response) and returns the version.
+    static func checkEnvelope(apiVersion: JSONView?, kind: JSONView?) throws(AdmissionReviewError) -> String {
+        guard let apiVersion, !apiVersion.isNull else { throw .missing("apiVersion") }
+        guard let version = apiVersion.stringValue else { throw .wrongType("apiVersion", expected: "a string", got: apiVersion) }
+        guard version == "admission.k8s.io/v1" || version == "admission.k8s.io/v1beta1" else {
+            throw .unsupported("apiVersion", version, expected: apiVersionHint)
         }
-        let version = try checkEnvelope(apiVersion: apiVersion, kind: kind)
-        guard let request, !request.isNull else { throw .missing("request") }
-        guard case .object(let fields) = request else { throw .wrongType("request", expected: "an object", got: request) }
-        return AdmissionReview(apiVersion: version, request: try decodeRequest(fields))
+        guard let kind, !kind.isNull else { throw .missing("kind") }
+        guard let kindName = kind.stringValue else { throw .wrongType("kind", expected: "a string", got: kind) }
+        guard kindName == "AdmissionReview" else { throw .unsupported("kind", kindName, expected: "AdmissionReview") }
+        return version
     }
 
     /// Checks `apiVersion` and `kind` of a review (request or response) and returns the version.
@@ -70,59 +73,42 @@ public enum AdmissionReviewDecoder {
         return version
     }
 
-    private static func decodeRequest(_ fields: JSONObject) throws(AdmissionReviewError) -> AdmissionRequest {
-        var uid: String?
-        var kind: GroupVersionKind?
-        var resource: GroupVersionResource?
-        var operation: AdmissionOperation?
-        var request = AdmissionRequest(
-            uid: "", kind: GroupVersionKind(group: "", version: "", kind: ""),
-            resource: GroupVersionResource(group: "", version: "", resource: ""), operation: .create)
-        for member in fields.members {
-            let value = member.value
-            switch member.key {
-            case "uid":
-                uid = try optionalString(value, "request.uid")
-            case "kind":
-                kind = try groupVersionKind(value, "request.kind")
-            case "resource":
-                resource = try groupVersionResource(value, "request.resource")
-            case "operation":
-                operation = try decodeOperation(value)
-            case "subResource": request.subResource = try optionalString(value, "request.subResource")
-            case "requestKind": request.requestKind = try groupVersionKind(value, "request.requestKind")
-            case "requestResource": request.requestResource = try groupVersionResource(value, "request.requestResource")
-            case "requestSubResource": continue
-            case "name": request.name = try optionalString(value, "request.name")
-            case "namespace": request.namespace = try optionalString(value, "request.namespace")
-            case "userInfo": request.userInfo = try optionalObject(value, "request.userInfo")
-            // Not `value.isNull ? nil : value`: JSONValue is ExpressibleByNilLiteral, so that
-            // `nil` would be `.null`, not an absent object.
-            case "object": request.object = value.isNull ? JSONValue?.none : value
-            case "oldObject": request.oldObject = value.isNull ? JSONValue?.none : value
-            case "dryRun":
-                switch value {
-                case .null: request.dryRun = false
-                case .bool(let flag): request.dryRun = flag
-                default: throw .wrongType("request.dryRun", expected: "a boolean", got: value)
-                }
-            case "options": request.options = try optionalObject(value, "request.options")
-            default: continue
+    /// Reads the known members by key (unknown ones are never decoded: no strings are built
+    /// for them); a repeated key counts with its last value, as everywhere in this decoder.
+    private static func decodeRequest(_ fields: JSONView) throws(AdmissionReviewError) -> AdmissionRequest {
+        func member(_ key: String) -> JSONView? { fields[key] }
+        guard let uidValue = member("uid"), let uid = try optionalString(uidValue, "request.uid") else { throw .missing("request.uid") }
+        guard !uid.isEmpty else { throw .empty("request.uid") }
+        guard let kindValue = member("kind"), let kind = try groupVersionKind(kindValue, "request.kind") else {
+            throw .missing("request.kind")
+        }
+        guard let resourceValue = member("resource"), let resource = try groupVersionResource(resourceValue, "request.resource") else {
+            throw .missing("request.resource")
+        }
+        guard let operationValue = member("operation"), let operation = try decodeOperation(operationValue) else {
+            throw .missing("request.operation")
+        }
+        var request = AdmissionRequest(uid: uid, kind: kind, resource: resource, operation: operation)
+        if let value = member("subResource") { request.subResource = try optionalString(value, "request.subResource") }
+        if let value = member("requestKind") { request.requestKind = try groupVersionKind(value, "request.requestKind") }
+        if let value = member("requestResource") { request.requestResource = try groupVersionResource(value, "request.requestResource") }
+        if let value = member("name") { request.name = try optionalString(value, "request.name") }
+        if let value = member("namespace") { request.namespace = try optionalString(value, "request.namespace") }
+        if let value = member("userInfo") { request.userInfo = try optionalObject(value, "request.userInfo") }
+        if let value = member("object"), !value.isNull { request.object = value }
+        if let value = member("oldObject"), !value.isNull { request.oldObject = value }
+        if let value = member("dryRun") {
+            if let flag = value.boolValue {
+                request.dryRun = flag
+            } else if !value.isNull {
+                throw .wrongType("request.dryRun", expected: "a boolean", got: value)
             }
         }
-        guard let uid else { throw .missing("request.uid") }
-        guard !uid.isEmpty else { throw .empty("request.uid") }
-        guard let kind else { throw .missing("request.kind") }
-        guard let resource else { throw .missing("request.resource") }
-        guard let operation else { throw .missing("request.operation") }
-        request.uid = uid
-        request.kind = kind
-        request.resource = resource
-        request.operation = operation
+        if let value = member("options") { request.options = try optionalObject(value, "request.options") }
         return request
     }
 
-    private static func decodeOperation(_ value: JSONValue) throws(AdmissionReviewError) -> AdmissionOperation? {
+    private static func decodeOperation(_ value: JSONView) throws(AdmissionReviewError) -> AdmissionOperation? {
         guard let text = try optionalString(value, "request.operation") else { return nil }
         guard let operation = AdmissionOperation(rawValue: text) else {
             throw .invalid("request.operation", "\(AdmissionReviewError.quoted(text)) is not one of CREATE, UPDATE, DELETE, CONNECT")
@@ -141,17 +127,22 @@ public enum AdmissionReviewDecoder {
         }
     }
 
-    /// An object kept as JSON, or nil for null.
-    private static func optionalObject(_ value: JSONValue, _ field: String) throws(AdmissionReviewError) -> JSONValue? {
-        switch value {
-        case .object: return value
-        case .null: return nil
-        default: throw .wrongType(field, expected: "an object", got: value)
-        }
+    /// As above, for a view.
+    static func optionalString(_ value: JSONView, _ field: String) throws(AdmissionReviewError) -> String? {
+        if let text = value.stringValue { return text }
+        if value.isNull { return nil }
+        throw .wrongType(field, expected: "a string", got: value)
+    }
+
+    /// An object kept as a view, or nil for null.
+    private static func optionalObject(_ value: JSONView, _ field: String) throws(AdmissionReviewError) -> JSONView? {
+        if value.isObject { return value }
+        if value.isNull { return nil }
+        throw .wrongType(field, expected: "an object", got: value)
     }
 
     /// A required non-empty string member of `object`.
-    private static func requiredString(_ object: JSONObject, _ key: String, _ parent: String) throws(AdmissionReviewError) -> String {
+    private static func requiredString(_ object: JSONView, _ key: String, _ parent: String) throws(AdmissionReviewError) -> String {
         let field = parent + "." + key
         guard let value = object[key], let text = try optionalString(value, field) else { throw .missing(field) }
         guard !text.isEmpty else { throw .empty(field) }
@@ -159,22 +150,22 @@ public enum AdmissionReviewDecoder {
     }
 
     /// `group` may be absent or empty (the core group); the other two are required.
-    private static func group(_ object: JSONObject, _ parent: String) throws(AdmissionReviewError) -> String {
+    private static func group(_ object: JSONView, _ parent: String) throws(AdmissionReviewError) -> String {
         guard let value = object["group"] else { return "" }
         return try optionalString(value, parent + ".group") ?? ""
     }
 
-    private static func groupVersionKind(_ value: JSONValue, _ field: String) throws(AdmissionReviewError) -> GroupVersionKind? {
+    private static func groupVersionKind(_ value: JSONView, _ field: String) throws(AdmissionReviewError) -> GroupVersionKind? {
         if value.isNull { return nil }
-        guard case .object(let object) = value else { throw .wrongType(field, expected: "an object", got: value) }
-        return GroupVersionKind(group: try group(object, field), version: try requiredString(object, "version", field),
-                                kind: try requiredString(object, "kind", field))
+        guard value.isObject else { throw .wrongType(field, expected: "an object", got: value) }
+        return GroupVersionKind(group: try group(value, field), version: try requiredString(value, "version", field),
+                                kind: try requiredString(value, "kind", field))
     }
 
-    private static func groupVersionResource(_ value: JSONValue, _ field: String) throws(AdmissionReviewError) -> GroupVersionResource? {
+    private static func groupVersionResource(_ value: JSONView, _ field: String) throws(AdmissionReviewError) -> GroupVersionResource? {
         if value.isNull { return nil }
-        guard case .object(let object) = value else { throw .wrongType(field, expected: "an object", got: value) }
-        return GroupVersionResource(group: try group(object, field), version: try requiredString(object, "version", field),
-                                    resource: try requiredString(object, "resource", field))
+        guard value.isObject else { throw .wrongType(field, expected: "an object", got: value) }
+        return GroupVersionResource(group: try group(value, field), version: try requiredString(value, "version", field),
+                                    resource: try requiredString(value, "resource", field))
     }
 }

@@ -43,6 +43,11 @@ public struct AdmissionReviewError: Error, Equatable, Sendable, CustomStringConv
         return AdmissionReviewError(field: field, message: "\(subject) must be \(expected), got \(typeName(value))")
     }
 
+    static func wrongType(_ field: String, expected: String, got value: JSONView) -> AdmissionReviewError {
+        let subject = field.isEmpty ? "an AdmissionReview" : field
+        return AdmissionReviewError(field: field, message: "\(subject) must be \(expected), got \(typeName(value.kind))")
+    }
+
     static func unsupported(_ field: String, _ value: String, expected: String) -> AdmissionReviewError {
         AdmissionReviewError(field: field, message: "\(field) \(quoted(value)) is not supported (\(expected))")
     }
@@ -54,6 +59,17 @@ public struct AdmissionReviewError: Error, Equatable, Sendable, CustomStringConv
     /// "a string", "an array", … for messages.
     static func typeName(_ value: JSONValue) -> String {
         switch value {
+        case .null: typeName(JSONView.Kind.null)
+        case .bool: typeName(JSONView.Kind.bool)
+        case .number: typeName(JSONView.Kind.number)
+        case .string: typeName(JSONView.Kind.string)
+        case .array: typeName(JSONView.Kind.array)
+        case .object: typeName(JSONView.Kind.object)
+        }
+    }
+
+    static func typeName(_ kind: JSONView.Kind) -> String {
+        switch kind {
         case .null: "null"
         case .bool: "a boolean"
         case .number: "a number"

@@ -1,17 +1,15 @@
 // Single-entry reads and writes of string maps (annotations, labels, nodeSelector) for rules.
 import Admission
 
-extension JSONValue {
+extension JSONView {
     /// The value of `key` in the string map at `path`, reading only that entry: nil when the
     /// map, the key, or its value is absent or null; throws when the map (or a parent) is not an
     /// object, or the value is not a string.
     public func string(forKey key: String, inMapAt path: [String]) throws(MalformedObject) -> String? {
         guard let map = try object(at: path), let value = map[key] else { return nil }
-        switch value {
-        case .string(let string): return string
-        case .null: return nil
-        default: throw MalformedObject(path: FindingText.field(path, key: key), expected: "a string")
-        }
+        if let string = value.stringValue { return string }
+        if value.isNull { return nil }
+        throw MalformedObject(path: FindingText.field(path, key: key), expected: "a string")
     }
 }
 

@@ -1,15 +1,15 @@
 // Typed, path-checked reads of Kubernetes objects for rules: absent is nil, a wrong type throws.
 import Admission
 
-extension JSONValue {
+extension JSONView {
     /// The value at `path`, or nil when it (or a parent) is absent or null. Throws when a
     /// parent on the way is present but not an object.
-    public func lookup(_ path: [String]) throws(MalformedObject) -> JSONValue? {
+    public func lookup(_ path: [String]) throws(MalformedObject) -> JSONView? {
         var current = self
         for (index, key) in path.enumerated() {
-            switch current {
-            case .object(let object):
-                guard let next = object[key], !next.isNull else { return nil }
+            switch current.kind {
+            case .object:
+                guard let next = current[key], !next.isNull else { return nil }
                 current = next
             case .null:
                 return nil
@@ -21,23 +21,24 @@ extension JSONValue {
     }
 
     /// The object at `path`, nil when absent or null; throws when present with another type.
-    public func object(at path: [String]) throws(MalformedObject) -> JSONObject? {
+    public func object(at path: [String]) throws(MalformedObject) -> JSONView? {
         guard let value = try lookup(path) else { return nil }
-        guard case .object(let object) = value else { throw MalformedObject(path: Self.dotted(path), expected: "an object") }
-        return object
+        guard value.isObject else { throw MalformedObject(path: Self.dotted(path), expected: "an object") }
+        return value
     }
 
-    /// The array at `path`, nil when absent or null; throws when present with another type.
-    public func array(at path: [String]) throws(MalformedObject) -> [JSONValue]? {
+    /// The elements of the array at `path`, nil when absent or null; throws when present with
+    /// another type.
+    public func array(at path: [String]) throws(MalformedObject) -> [JSONView]? {
         guard let value = try lookup(path) else { return nil }
-        guard case .array(let array) = value else { throw MalformedObject(path: Self.dotted(path), expected: "a list") }
-        return array
+        guard value.isArray else { throw MalformedObject(path: Self.dotted(path), expected: "a list") }
+        return value.elements
     }
 
     /// The string at `path`, nil when absent or null; throws when present with another type.
     public func string(at path: [String]) throws(MalformedObject) -> String? {
         guard let value = try lookup(path) else { return nil }
-        guard case .string(let string) = value else { throw MalformedObject(path: Self.dotted(path), expected: "a string") }
+        guard let string = value.stringValue else { throw MalformedObject(path: Self.dotted(path), expected: "a string") }
         return string
     }
 
@@ -48,7 +49,7 @@ extension JSONValue {
         guard let object = try object(at: path) else { return nil }
         var map: [String: String] = [:]
         for member in object.members {
-            guard case .string(let string) = member.value else {
+            guard let string = member.value.stringValue else {
                 throw MalformedObject(path: Self.dotted(path) + "[\"\(member.key)\"]", expected: "a string")
             }
             map[member.key] = string

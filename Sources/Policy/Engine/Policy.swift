@@ -25,17 +25,17 @@ public struct Policy: Sendable {
     /// that cannot be interpreted is allowed unchanged with a warning.
     public func mutate(_ request: AdmissionRequest) -> PolicyDecision {
         guard request.operation == .create || request.operation == .update else { return allow(request) }
-        let original = request.object ?? .null
-        let empty = RuleContext(request: request, object: original.objectValue == nil ? .object(JSONObject()) : original, configuration: configuration)
-        let active = mutations.filter { isEnabled($0.ids) && $0.applies(to: empty) }
+        let original = request.object
+        let context = RuleContext(request: request, object: original?.isObject == true ? original ?? Self.emptyObject : Self.emptyObject,
+                                  configuration: configuration)
+        let active = mutations.filter { isEnabled($0.ids) && $0.applies(to: context) }
         guard !active.isEmpty else { return allow(request) }
-        guard original.objectValue != nil else {
+        guard original?.isObject == true else {
             return malformedOnMutate(request, MalformedObject(path: "request.object", expected: "an object"), rule: active[0].ids[0])
         }
-        var builder = JSONPatchBuilder(original: original)
+        var builder = JSONPatchBuilder(original: context.object)
         var findings: [Finding] = []
         for rule in active {
-            let context = RuleContext(request: request, object: builder.document, configuration: configuration)
             do {
                 findings += try rule.mutate(context, patch: &builder)
             } catch {
@@ -59,12 +59,13 @@ public struct Policy: Sendable {
     /// Runs every validating rule. Never patches. DELETE and CONNECT are allowed.
     public func validate(_ request: AdmissionRequest) -> PolicyDecision {
         guard request.operation == .create || request.operation == .update else { return allow(request) }
-        let original = request.object ?? .null
-        let context = RuleContext(request: request, object: original.objectValue == nil ? .object(JSONObject()) : original, configuration: configuration)
+        let original = request.object
+        let context = RuleContext(request: request, object: original?.isObject == true ? original ?? Self.emptyObject : Self.emptyObject,
+                                  configuration: configuration)
         let active = validations.filter { isEnabled($0.ids) && $0.applies(to: context) }
         guard !active.isEmpty else { return allow(request) }
         var findings: [Finding] = []
-        if original.objectValue == nil {
+        if original?.isObject != true {
             findings.append(Finding(ruleID: active[0].ids[0], effect: .deny, message: "request.object must be an object.", code: 400))
         } else {
             for rule in active {
@@ -103,6 +104,10 @@ public struct Policy: Sendable {
         warned.effect = .warn
         return warned
     }
+
+    /// What rules see when `request.object` is absent or not an object (`applies` decides on
+    /// kind, name and namespace; the engine then answers "must be an object").
+    static let emptyObject = JSONView(.object(JSONObject()))
 
     private func isEnabled(_ ids: [String]) -> Bool {
         ids.contains { !configuration.rules.disabled.contains($0) }

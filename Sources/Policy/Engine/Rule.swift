@@ -12,14 +12,15 @@ public protocol ValidationRule: Sendable {
     func validate(_ context: RuleContext) throws(MalformedObject) -> [Finding]
 }
 
-/// A mutating rule: pure, no state, any thread. Adds operations to `patch` (whose working
-/// document already has the earlier rules' changes) and returns findings (`patch` effect for
-/// each change made, `warn` for anything it could not do).
+/// A mutating rule: pure, no state, any thread. Adds operations to `patch` (which knows the
+/// earlier rules' changes and turns each write into `add`, `replace` or nothing against them)
+/// and returns findings (`patch` effect for each change made, `warn` for anything it could not do).
 public protocol MutationRule: Sendable {
     var ids: [String] { get }
     func applies(to context: RuleContext) -> Bool
-    /// `context.object` is `patch.document` (earlier rules' changes applied). Throws
-    /// `MalformedObject` when a field it reads has the wrong type.
+    /// `context.object` is the object as received (`patch.original`); the rules' writes touch
+    /// distinct fields, and `patch` resolves any overlap. Throws `MalformedObject` when a field
+    /// it reads has the wrong type.
     func mutate(_ context: RuleContext, patch: inout JSONPatchBuilder) throws(MalformedObject) -> [Finding]
 }
 

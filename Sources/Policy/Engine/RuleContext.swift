@@ -2,13 +2,15 @@
 import Admission
 
 /// The input of one rule evaluation. A value built by the engine for each review; rules only
-/// read it. `object` is the object being admitted (the new one on UPDATE).
+/// read it. `object` is the object being admitted (the new one on UPDATE), as received: a
+/// `JSONView` into the request body. A mutation's earlier changes live in its
+/// `JSONPatchBuilder`, which resolves every later write against them.
 public struct RuleContext: Sendable {
     public let request: AdmissionRequest
-    public let object: JSONValue
+    public let object: JSONView
     public let configuration: PolicyConfiguration
 
-    public init(request: AdmissionRequest, object: JSONValue, configuration: PolicyConfiguration) {
+    public init(request: AdmissionRequest, object: JSONView, configuration: PolicyConfiguration) {
         self.request = request
         self.object = object
         self.configuration = configuration

@@ -56,12 +56,12 @@ public enum ReplayCase {
         guard let patch = result.decision.response.patch, !patch.isEmpty, let object = result.review.request.object else { return nil }
         let patched: JSONValue
         do {
-            patched = try patch.apply(to: object)
+            patched = try patch.apply(to: object.materialized())
         } catch {
             return "the patch does not apply to the object: \(error.description)"
         }
         var again = result.review
-        again.request.object = patched
+        again.request.object = JSONView(patched)
         let second = pipeline.handle(again, path: .mutate)
         guard let extra = second.decision.response.patch, !extra.isEmpty else { return nil }
         return "mutating the patched object patches again: \(describe(extra))"

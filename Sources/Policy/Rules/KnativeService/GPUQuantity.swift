@@ -27,6 +27,14 @@ enum GPUQuantity: Equatable, Sendable {
         }
     }
 
+    init(_ value: JSONView?) {
+        if let text = value?.stringValue ?? value?.numberValue?.text {
+            self.init(text: text)
+        } else {
+            self = .invalid
+        }
+    }
+
     init(text: String) {
         let utf8 = text.utf8
         guard !utf8.isEmpty, utf8.count <= GPUQuantity.maximumDigits,
@@ -45,6 +53,14 @@ enum GPUQuantity: Equatable, Sendable {
     }
 
     /// How a value is shown in a message: a string quoted, a number as written, else its type.
+    static func display(_ value: JSONView) -> String {
+        switch value.kind {
+        case .array: return "a list"
+        case .object: return "a map"
+        default: return display(value.materialized())
+        }
+    }
+
     static func display(_ value: JSONValue) -> String {
         switch value {
         case .string(let text): return FindingText.quoted(text)

@@ -37,8 +37,10 @@ struct KnativeServiceGPUMutation: MutationRule {
                     message: "\(gpu.annotation) is set but there is no container for GPUs (doc §3.1). Fix: add a container."))
             }
         }
-        for entry in try KnativeServiceGPUResources.read(patch.document, resource: gpu.resource) where entry.limit == nil {
-            guard let request = entry.request, GPUQuantity(request).positiveCount != nil else { continue }
+        // Read back through the patch: the annotation step above may have set a limit already.
+        for entry in try KnativeServiceGPUResources.read(context.object, resource: gpu.resource)
+        where patch.value(at: entry.limitPath + [gpu.resource]) == nil {
+            guard let request = patch.value(at: entry.requestPath + [gpu.resource]), GPUQuantity(request).positiveCount != nil else { continue }
             try patch.setField(entry.limitPath + [gpu.resource], to: request)
             findings.append(note(entry.limitPath, gpu.resource, request))
         }

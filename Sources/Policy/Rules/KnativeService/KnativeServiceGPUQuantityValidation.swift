@@ -78,7 +78,7 @@ struct KnativeServiceGPUQuantityValidation: ValidationRule {
         return [context.finding(ids[0], .deny, message, code: invalid.isEmpty ? 403 : 422)]
     }
 
-    private func badValue(_ map: [String], _ resource: String, _ value: JSONValue, _ why: String) -> String {
+    private func badValue(_ map: [String], _ resource: String, _ value: JSONView, _ why: String) -> String {
         "\(FindingText.field(map, key: resource)) is \(GPUQuantity.display(value)); \(why). Fix: write a count such as \"1\"."
     }
 }

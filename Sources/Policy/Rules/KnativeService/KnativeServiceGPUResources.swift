@@ -12,8 +12,8 @@ enum KnativeServiceGPUResources {
         var path: [String]
         var isInitContainer: Bool
         var index: Int
-        var request: JSONValue?
-        var limit: JSONValue?
+        var request: JSONView?
+        var limit: JSONView?
 
         var requestPath: [String] { path + ["resources", "requests"] }
         var limitPath: [String] { path + ["resources", "limits"] }
@@ -21,13 +21,13 @@ enum KnativeServiceGPUResources {
 
     /// Every container, app containers first, in order. Throws when a list, a container, or
     /// a map on the way to the GPU values has the wrong type.
-    static func read(_ object: JSONValue, resource: String) throws(MalformedObject) -> [Entry] {
+    static func read(_ object: JSONView, resource: String) throws(MalformedObject) -> [Entry] {
         var entries: [Entry] = []
         for (listPath, isInit) in [(KnativeServiceFields.containers, false), (KnativeServiceFields.initContainers, true)] {
             guard let list = try object.array(at: listPath) else { continue }
             for (index, container) in list.enumerated() {
                 let path = listPath + [String(index)]
-                guard case .object = container else {
+                guard container.isObject else {
                     throw MalformedObject(path: FindingText.field(path), expected: "an object")
                 }
                 do {

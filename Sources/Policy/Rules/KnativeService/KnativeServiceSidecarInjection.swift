@@ -21,7 +21,7 @@ struct KnativeServiceSidecarInjection: Sendable {
     let annotation: String?
     let label: String?
 
-    init(_ object: JSONValue, mode: PolicyConfiguration.SidecarInjection) throws(MalformedObject) {
+    init(_ object: JSONView, mode: PolicyConfiguration.SidecarInjection) throws(MalformedObject) {
         self.mode = mode
         annotation = try object.string(forKey: KnativeServiceFields.injectKey, inMapAt: KnativeServiceFields.templateAnnotations)
         label = try object.string(forKey: KnativeServiceFields.injectKey, inMapAt: KnativeServiceFields.templateLabels)

@@ -20,7 +20,7 @@ struct NamespaceSelector: Sendable {
     let requirements: [Requirement]
 
     /// Reads a selector object; throws on wrong types (path relative to the selector).
-    init(_ selector: JSONValue) throws(MalformedObject) {
+    init(_ selector: JSONView) throws(MalformedObject) {
         matchLabels = try selector.stringMap(at: ["matchLabels"]) ?? [:]
         var requirements: [Requirement] = []
         for (index, expression) in (try selector.objectList(at: ["matchExpressions"]) ?? []).enumerated() {

@@ -11,17 +11,17 @@ struct NetworkPolicyIngress: Sendable {
     /// The namespaceSelector of every peer of every `spec.ingress[].from`.
     let namespaceSelectors: [NamespaceSelector]
 
-    init(_ object: JSONValue) throws(MalformedObject) {
+    init(_ object: JSONView) throws(MalformedObject) {
         let types = try object.stringList(at: ["spec", "policyTypes"])
         coversIngress = types.map { $0.contains("Ingress") } ?? true
         var selectors: [NamespaceSelector] = []
         for (ruleIndex, rule) in (try object.objectList(at: ["spec", "ingress"]) ?? []).enumerated() {
             let rulePath = "spec.ingress[\(ruleIndex)]"
-            let peers = try reading(rulePath) { () throws(MalformedObject) -> [JSONValue] in try rule.objectList(at: ["from"]) ?? [] }
+            let peers = try reading(rulePath) { () throws(MalformedObject) -> [JSONView] in try rule.objectList(at: ["from"]) ?? [] }
             for (peerIndex, peer) in peers.enumerated() {
                 let peerPath = "\(rulePath).from[\(peerIndex)]"
-                guard let selector = try reading(peerPath, { () throws(MalformedObject) -> JSONValue? in
-                    try peer.object(at: ["namespaceSelector"]).map { JSONValue.object($0) }
+                guard let selector = try reading(peerPath, { () throws(MalformedObject) -> JSONView? in
+                    try peer.object(at: ["namespaceSelector"])
                 }) else { continue }
                 selectors.append(try reading("\(peerPath).namespaceSelector") { () throws(MalformedObject) -> NamespaceSelector in
                     try NamespaceSelector(selector)

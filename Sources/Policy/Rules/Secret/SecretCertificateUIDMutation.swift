@@ -34,7 +34,7 @@ struct SecretCertificateUIDMutation: MutationRule {
         if let owners = try object.array(at: ["metadata", "ownerReferences"]) {
             for (index, owner) in owners.enumerated() {
                 let path = ["metadata", "ownerReferences", String(index)]
-                guard case .object = owner else { throw MalformedObject(path: FindingText.field(path), expected: "an object") }
+                guard owner.isObject else { throw MalformedObject(path: FindingText.field(path), expected: "an object") }
                 guard owner["kind"]?.stringValue == "Certificate",
                       let apiVersion = owner["apiVersion"]?.stringValue,
                       apiVersion.split(separator: "/", maxSplits: 1).first.map(String.init) == Self.certificateGroup,

@@ -23,7 +23,7 @@ struct ControlPlaneMetricsPortsRule: ValidationRule {
         var excluded: [Int64] = []
         if let list = try context.object.array(at: Self.path) {
             for (index, element) in list.enumerated() {
-                guard case .number(let number) = element, let port = number.int64Value else {
+                guard let port = element.numberValue?.int64Value else {
                     throw MalformedObject(path: "\(Self.dottedPath)[\(index)]", expected: "a whole number")
                 }
                 excluded.append(port)

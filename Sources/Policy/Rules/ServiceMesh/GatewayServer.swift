@@ -20,13 +20,13 @@ struct GatewayServer: Sendable {
 
     /// `spec.servers` of a Gateway; empty when absent. Throws when it is not a list of objects
     /// or a field read has the wrong type.
-    static func servers(of object: JSONValue) throws(MalformedObject) -> [GatewayServer] {
+    static func servers(of object: JSONView) throws(MalformedObject) -> [GatewayServer] {
         guard let list = try object.array(at: ["spec", "servers"]) else { return [] }
         var servers: [GatewayServer] = []
         servers.reserveCapacity(list.count)
         for (index, element) in list.enumerated() {
             let prefix = "spec.servers[\(index)]"
-            guard case .object = element else { throw MalformedObject(path: prefix, expected: "an object") }
+            guard element.isObject else { throw MalformedObject(path: prefix, expected: "an object") }
             let server = try reading(prefix) { () throws(MalformedObject) -> GatewayServer in
                 let tls = try element.object(at: ["tls"])
                 return GatewayServer(

@@ -28,16 +28,17 @@ struct LocalGatewayServiceRule: ValidationRule {
             let prefix = "spec.ports[\(index)]"
             let number = try reading(prefix) { () throws(MalformedObject) -> Int64? in try entry.wholeNumber(at: ["port"]) }
             guard number == 80 else { continue }
-            let target = try reading(prefix) { () throws(MalformedObject) -> JSONValue? in try entry.lookup(["targetPort"]) }
-            switch target {
-            case nil:
+            let target = try reading(prefix) { () throws(MalformedObject) -> JSONView? in try entry.lookup(["targetPort"]) }
+            if let target {
+                if let value = target.numberValue {
+                    if value.int64Value == 8081 { hasGoodPort = true } else { port80Targets.append(value.text) }
+                } else if let value = target.stringValue {
+                    if value == "8081" { hasGoodPort = true } else { port80Targets.append(MeshMessage.quoted(value, limit: 16)) }
+                } else {
+                    throw MalformedObject(path: "\(prefix).targetPort", expected: "a number or a string")
+                }
+            } else {
                 port80Targets.append("none (so 80)")
-            case .number(let value)?:
-                if value.int64Value == 8081 { hasGoodPort = true } else { port80Targets.append(value.text) }
-            case .string(let value)?:
-                if value == "8081" { hasGoodPort = true } else { port80Targets.append(MeshMessage.quoted(value, limit: 16)) }
-            case .some:
-                throw MalformedObject(path: "\(prefix).targetPort", expected: "a number or a string")
             }
         }
         if !hasGoodPort {

@@ -1,12 +1,12 @@
 // Typed reads the mesh rules need beside ObjectReading: booleans, whole numbers, lists of strings and objects.
 import Admission
 
-extension JSONValue {
+extension JSONView {
     /// The boolean at `path`, nil when absent or null; throws when present with another type
     /// (a CRD boolean given as the string "true" is malformed, not true).
     func flag(at path: [String]) throws(MalformedObject) -> Bool? {
         guard let value = try lookup(path) else { return nil }
-        guard case .bool(let flag) = value else { throw MalformedObject(path: Self.dotted(path), expected: "a boolean") }
+        guard let flag = value.boolValue else { throw MalformedObject(path: Self.dotted(path), expected: "a boolean") }
         return flag
     }
 
@@ -14,7 +14,7 @@ extension JSONValue {
     /// fractions and for numbers beyond Int64.
     func wholeNumber(at path: [String]) throws(MalformedObject) -> Int64? {
         guard let value = try lookup(path) else { return nil }
-        guard case .number(let number) = value, let whole = number.int64Value else {
+        guard let whole = value.numberValue?.int64Value else {
             throw MalformedObject(path: Self.dotted(path), expected: "a whole number")
         }
         return whole
@@ -27,7 +27,7 @@ extension JSONValue {
         var strings: [String] = []
         strings.reserveCapacity(array.count)
         for (index, element) in array.enumerated() {
-            guard case .string(let string) = element else {
+            guard let string = element.stringValue else {
                 throw MalformedObject(path: "\(Self.dotted(path))[\(index)]", expected: "a string")
             }
             strings.append(string)
@@ -37,12 +37,12 @@ extension JSONValue {
 
     /// The list of objects at `path`, nil when absent or null; throws when it is not a list or
     /// an element is not an object. Null elements are kept out.
-    func objectList(at path: [String]) throws(MalformedObject) -> [JSONValue]? {
+    func objectList(at path: [String]) throws(MalformedObject) -> [JSONView]? {
         guard let array = try array(at: path) else { return nil }
-        var objects: [JSONValue] = []
+        var objects: [JSONView] = []
         objects.reserveCapacity(array.count)
         for (index, element) in array.enumerated() {
-            switch element {
+            switch element.kind {
             case .object: objects.append(element)
             case .null: continue
             default: throw MalformedObject(path: "\(Self.dotted(path))[\(index)]", expected: "an object")
