@@ -53,6 +53,13 @@ public enum Base64 {
         }
     }
 
+    /// Encodes `bytes`, appending the ASCII characters to `output`: what the encoder uses to
+    /// put the patch straight into the answer, with no array for the base64 text on its own.
+    /// Reserve `encodedCount(bytes.count)` more in `output` beforehand to avoid a regrowth.
+    public static func encode(_ bytes: [UInt8], appendingTo output: inout [UInt8]) {
+        bytes.withUnsafeBytes { encode($0, appendingTo: &output) }
+    }
+
     /// The base64 text of `bytes`, as ASCII bytes.
     public static func encode(_ bytes: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []

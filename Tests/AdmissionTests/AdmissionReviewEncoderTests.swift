@@ -71,6 +71,31 @@ struct AdmissionReviewEncoderTests {
             + #""patchType":"JSONPatch","patch":""# + patch + #"","warnings":["w"]}}"#)
     }
 
+    /// Every string of the answer is escaped in place by `JSONWriter`'s code: the bytes must be
+    /// those `JSONWriter.append(string:)` gives, for plain text, every kind of escape, non-ASCII,
+    /// and strings long enough for the eight-bytes-at-a-time scan (escape before, inside and
+    /// after the first word).
+    @Test func everyStringIsEscapedLikeJSONWriterDoes() throws {
+        func quoted(_ s: String) -> String {
+            var writer = JSONWriter()
+            writer.append(string: s)
+            return String(decoding: writer.bytes, as: UTF8.self)
+        }
+        let strings = ["", "plain", "q\"", "\\", "\u{0}\u{1}\u{1F}\u{7F}", "\u{8}\u{9}\u{A}\u{C}\u{D}", "é 日本 😀 </script>",
+                       "\"01234567 89abcdef", "0123\"4567", "01234567\n", "0123456789abcdef0123456789abcdef\\tail",
+                       "[NS-COST-APP-LABEL] a long, plain warning with nothing at all to escape in it"]
+        for s in strings {
+            let status = AdmissionResponse.Status(code: 422, reason: s, message: s)
+            let response = AdmissionResponse(uid: s, allowed: false, status: status, warnings: [s, s])
+            let expected = #"{"apiVersion":"# + quoted(s) + #","kind":"AdmissionReview","response":{"uid":"# + quoted(s)
+                + #","allowed":false,"status":{"metadata":{},"status":"Failure","message":"# + quoted(s)
+                + #","reason":"# + quoted(s) + #","code":422},"warnings":["# + quoted(s) + "," + quoted(s) + "]}}"
+            #expect(Self.text(response, s) == expected, "\(Array(s.utf8))")
+            let parsed = try JSONParser.parse(AdmissionReviewEncoder.encode(response, apiVersion: s))
+            #expect(parsed["response", "uid"]?.stringValue == s)
+        }
+    }
+
     @Test func v1beta1IsEchoed() {
         #expect(Self.text(AdmissionResponse(uid: "u", allowed: true), "admission.k8s.io/v1beta1")
             == #"{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","response":{"uid":"u","allowed":true}}"#)

@@ -62,4 +62,22 @@ struct Base64Tests {
         Array("foo".utf8).withUnsafeBytes { Base64.encode($0, appendingTo: &output) }
         #expect(String(decoding: output, as: UTF8.self) == "x:Zm9v")
     }
+
+    /// The encoder appends the patch's base64 into the answer it is building; that must be
+    /// exactly the prefix followed by what `encode(_:)` returns, for every length remainder
+    /// and whether or not the buffer has spare capacity.
+    @Test func appendingIntoANonEmptyBufferEqualsEncode() {
+        var generator = SeededGenerator(seed: 1951)
+        for length in Array(0..<40) + [255, 256, 257, 4097] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            for prefix in [[], Array(#"{"patch":""#.utf8), [UInt8](repeating: 0xFF, count: 1000)] as [[UInt8]] {
+                for reserve in [false, true] {
+                    var output = prefix
+                    if reserve { output.reserveCapacity(prefix.count + Base64.encodedCount(length)) }
+                    Base64.encode(bytes, appendingTo: &output)
+                    #expect(output == prefix + Base64.encode(bytes), "length \(length), prefix \(prefix.count)")
+                }
+            }
+        }
+    }
 }

@@ -33,6 +33,9 @@ public enum JSONPatchOperation: Hashable, Sendable {
     }
 
     /// The operation as a JSON object, members in the order `op`, `from`, `path`, `value`.
+    /// The encoder does not go through this tree (see `JSONWriter.append(_: JSONPatchOperation)`);
+    /// it stays the reference the written bytes are tested against, and serves callers that
+    /// want the operation as a value.
     public var jsonValue: JSONValue {
         var object = JSONObject(minimumCapacity: 3)
         object.set("op", to: .string(op))
@@ -79,6 +82,48 @@ public enum JSONPatchOperation: Hashable, Sendable {
         } catch {
             throw JSONPatchError(message: error.description)
         }
+    }
+}
+
+extension JSONWriter {
+    /// Appends `operation` as a compact JSON object, byte for byte `append(operation.jsonValue)`:
+    /// members in the order `op`, `from`, `path`, `value`, pointers in their RFC 6901 string
+    /// form. Written directly because building the `JSONValue` object (and a `description`
+    /// String per pointer) for every operation of every answer cost more than writing it; the
+    /// fixed start of each kind (`{"op":"add","path":`) is one literal. The tests compare the
+    /// two forms for every kind of operation, so a change to one must be made to the other.
+    mutating func append(_ operation: JSONPatchOperation) {
+        switch operation {
+        case .add(let path, let value):
+            append(literal: #"{"op":"add","path":"#)
+            append(pointer: path)
+            append(literal: #","value":"#)
+            append(value)
+        case .remove(let path):
+            append(literal: #"{"op":"remove","path":"#)
+            append(pointer: path)
+        case .replace(let path, let value):
+            append(literal: #"{"op":"replace","path":"#)
+            append(pointer: path)
+            append(literal: #","value":"#)
+            append(value)
+        case .move(let from, let path):
+            append(literal: #"{"op":"move","from":"#)
+            append(pointer: from)
+            append(literal: #","path":"#)
+            append(pointer: path)
+        case .copy(let from, let path):
+            append(literal: #"{"op":"copy","from":"#)
+            append(pointer: from)
+            append(literal: #","path":"#)
+            append(pointer: path)
+        case .test(let path, let value):
+            append(literal: #"{"op":"test","path":"#)
+            append(pointer: path)
+            append(literal: #","value":"#)
+            append(value)
+        }
+        append(literal: "}")
     }
 }
 

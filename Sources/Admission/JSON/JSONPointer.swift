@@ -3,8 +3,10 @@
 /// A JSON Pointer (RFC 6901): a list of reference tokens, written as "/a/b~1c".
 ///
 /// A value; any thread. Tokens are held unescaped; `description` escapes them with the single
-/// audited `escape(_:)`. It deliberately does not decide whether a token names an object member
-/// or an array index: that depends on the document it is applied to (RFC 6901 §4).
+/// audited `escape(_:)`, and `JSONWriter.append(pointer:)` writes the same text straight into a
+/// JSON string; both take the escape of each byte from `escapeCode(for:)`. It deliberately
+/// does not decide whether a token names an object member or an array index: that depends on
+/// the document it is applied to (RFC 6901 §4).
 public struct JSONPointer: Hashable, Sendable, CustomStringConvertible {
     /// The unescaped reference tokens; empty for the whole document ("").
     public var tokens: [String]
@@ -62,17 +64,32 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible {
     /// "~01" and never "/"-confusable. `sidecar.istio.io/inject` → `sidecar.istio.io~1inject`,
     /// `a~b/c` → `a~0b~1c`.
     public static func escape(_ token: String) -> String {
-        guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
+        guard token.utf8.contains(where: { escapeCode(for: $0) != nil }) else { return token }
         var out: [UInt8] = []
         out.reserveCapacity(token.utf8.count + 4)
         for byte in token.utf8 {
-            switch byte {
-            case UInt8(ascii: "~"): out += [UInt8(ascii: "~"), UInt8(ascii: "0")]
-            case UInt8(ascii: "/"): out += [UInt8(ascii: "~"), UInt8(ascii: "1")]
-            default: out.append(byte)
+            if let code = escapeCode(for: byte) {
+                out.append(UInt8(ascii: "~"))
+                out.append(code)
+            } else {
+                out.append(byte)
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The byte written after "~" in place of `byte` ("0" for "~", "1" for "/"), or nil when
+    /// `byte` stands for itself (RFC 6901 §3). The only statement of the escape table: `escape`
+    /// and `JSONWriter.append(pointer:)` both ask here, so the String form and the bytes written
+    /// into a patch cannot drift apart. Neither escape byte ("~", "0", "1") nor the bytes it
+    /// replaces need JSON string escaping, which is what lets the writer do both in one pass.
+    @inline(__always)
+    static func escapeCode(for byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "~"): UInt8(ascii: "0")
+        case UInt8(ascii: "/"): UInt8(ascii: "1")
+        default: nil
+        }
     }
 
     /// Reverses `escape`: "~1" → "/" and "~0" → "~" in one left-to-right pass (equivalent to

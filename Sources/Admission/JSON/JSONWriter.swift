@@ -6,8 +6,11 @@
 /// RFC 8259 §7 requires (`"`, `\` and U+0000–U+001F, using the short forms where they exist);
 /// `/` and non-ASCII stay as they are (UTF-8). Numbers are written as their stored text and
 /// object members in their stored order, so parse → write reproduces compact input byte for byte
-/// (apart from duplicate keys and escapes the parser decoded). It deliberately does not
-/// pretty-print or sort keys. It recurses once per nesting level, which the parser bounds.
+/// (apart from duplicate keys and escapes the parser decoded). It also writes a JSON Pointer's
+/// string form and (in `JSONPatchOperation.swift`) patch operations without first building a
+/// `JSONValue`, for the patch of every mutating answer; its string escaping is shared, as
+/// static functions, with `AdmissionReviewEncoder`. It deliberately does not pretty-print or
+/// sort keys. It recurses once per nesting level, which the parser bounds.
 public struct JSONWriter {
     public private(set) var bytes: [UInt8]
 
@@ -24,9 +27,9 @@ public struct JSONWriter {
 
     public mutating func append(_ value: JSONValue) {
         switch value {
-        case .null: bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])  // null
-        case .bool(true): bytes.append(contentsOf: [0x74, 0x72, 0x75, 0x65])  // true
-        case .bool(false): bytes.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])  // false
+        case .null: append(literal: "null")
+        case .bool(true): append(literal: "true")
+        case .bool(false): append(literal: "false")
         case .number(let n): appendRaw(n.text)
         case .string(let s): append(string: s)
         case .array(let elements):
@@ -54,15 +57,67 @@ public struct JSONWriter {
 
     /// Appends `s` as a quoted JSON string (RFC 8259 §7).
     public mutating func append(string s: String) {
+        JSONWriter.appendQuoted(s, to: &bytes)
+    }
+
+    /// Appends the string form of `pointer` ("/a/b~1c", RFC 6901 §5) as a quoted JSON string,
+    /// byte for byte what `append(string: pointer.description)` writes, without building that
+    /// String: the patch of every mutating answer has one or two pointers per operation, and
+    /// their `description` Strings were most of the cost of encoding it. Each token is escaped
+    /// in one pass for both grammars: "~" and "/" take their RFC 6901 escape (from
+    /// `JSONPointer.escapeCode(for:)`), `"`, `\` and control bytes their RFC 8259 one; the two
+    /// sets are disjoint and neither escape produces a byte the other would rewrite.
+    public mutating func append(pointer: JSONPointer) {
         bytes.append(UInt8(ascii: "\""))
-        if s.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
-            Array(s.utf8).withUnsafeBufferPointer { appendEscaped($0) }
+        pointer.tokens.withUnsafeBufferPointer { tokens in  // borrow the tokens: no copy per token
+            for n in tokens.indices {
+                bytes.append(UInt8(ascii: "/"))
+                if tokens[n].utf8.withContiguousStorageIfAvailable({ JSONWriter.appendPointerToken($0, to: &bytes) }) == nil {
+                    Array(tokens[n].utf8).withUnsafeBufferPointer { JSONWriter.appendPointerToken($0, to: &bytes) }
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends fixed text as it stands: punctuation, member names and whole fragments such as
+    /// `{"op":"add","path":`, which the caller has checked are valid JSON in their place.
+    @inline(__always)
+    mutating func append(literal text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends `s` as it is: the caller guarantees it is valid JSON in its place (number text,
+    /// punctuation and pre-rendered fragments, e.g. in log lines).
+    public mutating func appendRaw(_ s: String) {
+        if s.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: Array(s.utf8))
+        }
+    }
+
+    // MARK: - The RFC 8259 §7 escaping, on a caller's buffer
+
+    // These are static over an `inout [UInt8]` so that `AdmissionReviewEncoder`, which builds
+    // its answer in a plain byte array, escapes in place with the same code instead of going
+    // through a temporary writer and a second copy.
+
+    /// True for the bytes a JSON string cannot hold as they are: `"`, `\` and U+0000–U+001F.
+    @inline(__always)
+    static func needsEscape(_ c: UInt8) -> Bool {
+        c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\")
+    }
+
+    /// Appends `s` to `bytes` as a quoted JSON string (RFC 8259 §7).
+    static func appendQuoted(_ s: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        if s.utf8.withContiguousStorageIfAvailable({ appendEscaped($0, to: &bytes) }) == nil {
+            Array(s.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &bytes) }
         }
         bytes.append(UInt8(ascii: "\""))
     }
 
     /// Copies runs of bytes that need no escape in one go; escapes the rest.
-    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+    private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         var runStart = 0
         var k = 0
         let count = utf8.count
@@ -81,9 +136,9 @@ public struct JSONWriter {
         }
         while k < count {
             let c = utf8[k]
-            if c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") {
+            if needsEscape(c) {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
-                JSONWriter.appendEscape(c, to: &bytes)
+                appendEscape(c, to: &bytes)
                 runStart = k + 1
             }
             k += 1
@@ -91,12 +146,25 @@ public struct JSONWriter {
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
     }
 
-    /// Appends `s` as it is: the caller guarantees it is valid JSON in its place (number text,
-    /// punctuation and pre-rendered fragments, e.g. in log lines).
-    public mutating func appendRaw(_ s: String) {
-        if s.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
-            bytes.append(contentsOf: Array(s.utf8))
+    /// One unescaped pointer token, escaped for RFC 6901 and then for RFC 8259 (see
+    /// `append(pointer:)`). Tokens are short member names, so a plain byte loop that copies the
+    /// runs between escapes is enough.
+    private static func appendPointerToken(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        var runStart = 0
+        for k in utf8.indices {
+            let c = utf8[k]
+            let code = JSONPointer.escapeCode(for: c)
+            if code == nil && !needsEscape(c) { continue }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
+            if let code {
+                bytes.append(UInt8(ascii: "~"))
+                bytes.append(code)
+            } else {
+                appendEscape(c, to: &bytes)
+            }
+            runStart = k + 1
         }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
     }
 
     private static func appendEscape(_ c: UInt8, to bytes: inout [UInt8]) {
@@ -109,9 +177,14 @@ public struct JSONWriter {
         case 0x0D: bytes.append(UInt8(ascii: "r"))
         case 0x09: bytes.append(UInt8(ascii: "t"))
         default:
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                      hex[Int(c >> 4)], hex[Int(c & 0x0F)]])
+            // \u00XX in lower-case hex; only reached for c < 0x20, so the first digit is 0 or 1.
+            // Arithmetic rather than a table: no array to build or look up on this path.
+            let low = c & 0x0F
+            bytes.append(UInt8(ascii: "u"))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(UInt8(ascii: "0") + (c >> 4))
+            bytes.append(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10)
         }
     }
 }

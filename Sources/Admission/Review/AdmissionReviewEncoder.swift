@@ -5,8 +5,9 @@
 ///
 /// Stateless; called on the event-loop thread that answers the request (the hot path), and by
 /// `replay`. The bytes are built directly, in a fixed member order (uid, allowed, status,
-/// patchType, patch, warnings), with one buffer; strings go through `JSONWriter`'s escaping
-/// unless they need none. `status` is written for denials (defaulting to 403 Forbidden) and
+/// patchType, patch, warnings), in one buffer reserved once; strings are escaped into it by
+/// `JSONWriter`'s code, and the patch is written as JSON into a second buffer and base64-encoded
+/// from there into the answer. `status` is written for denials (defaulting to 403 Forbidden) and
 /// whenever the response carries one; `patch`/`patchType` only for a non-empty patch;
 /// `warnings` only when there are some. It deliberately does not check the response (a
 /// patch on a denial is written as given): the policy owns those decisions.
@@ -17,12 +18,16 @@ public enum AdmissionReviewEncoder {
 
     /// The AdmissionReview body answering with `response` in `apiVersion`.
     public static func encode(_ response: AdmissionResponse, apiVersion: String) -> [UInt8] {
-        var patchText: [UInt8] = []
+        // The patch's JSON is the one intermediate buffer: its base64 length must be known to
+        // reserve the answer's capacity once, and the base64 text is then written straight
+        // into the answer.
+        var patchJSON: [UInt8] = []
         if let patch = response.patch, !patch.isEmpty {
-            patchText = Base64.encode(patch.encoded())
+            patchJSON = patch.encoded()
         }
         var out: [UInt8] = []
-        out.reserveCapacity(160 + response.uid.utf8.count + patchText.count + (response.status?.message.utf8.count ?? 0)
+        out.reserveCapacity(160 + apiVersion.utf8.count + response.uid.utf8.count + Base64.encodedCount(patchJSON.count)
+                            + (response.status.map { $0.message.utf8.count + $0.reason.utf8.count } ?? 0)
                             + response.warnings.reduce(0) { $0 + $1.utf8.count + 3 })
         out.append(literal: "{\"apiVersion\":")
         out.append(jsonString: apiVersion)
@@ -40,9 +45,9 @@ public enum AdmissionReviewEncoder {
             out.append(jsonInteger: status.code)
             out.append(UInt8(ascii: "}"))
         }
-        if !patchText.isEmpty {
+        if !patchJSON.isEmpty {
             out.append(literal: ",\"patchType\":\"JSONPatch\",\"patch\":\"")
-            out.append(contentsOf: patchText)  // base64: nothing to escape
+            Base64.encode(patchJSON, appendingTo: &out)  // base64: nothing to escape
             out.append(UInt8(ascii: "\""))
         }
         if !response.warnings.isEmpty {
@@ -71,21 +76,10 @@ extension [UInt8] {
         text.withUTF8 { append(contentsOf: $0) }
     }
 
-    /// Appends `s` as a quoted JSON string: raw when no byte needs escaping (the usual uid,
-    /// reason and message), else through `JSONWriter` (RFC 8259 §7 escaping lives only there).
+    /// Appends `s` as a quoted JSON string, escaped by `JSONWriter` (RFC 8259 §7 escaping lives
+    /// only there) directly into this buffer: one pass that copies the runs needing no escape,
+    /// which is all of the usual uid, reason and message, rather than a scan followed by a copy.
     mutating func append(jsonString s: String) {
-        var s = s
-        let plain = s.withUTF8 { utf8 in
-            !utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
-        }
-        if plain {
-            append(UInt8(ascii: "\""))
-            s.withUTF8 { append(contentsOf: $0) }
-            append(UInt8(ascii: "\""))
-        } else {
-            var writer = JSONWriter(reservingCapacity: s.utf8.count + 8)
-            writer.append(string: s)
-            append(contentsOf: writer.bytes)
-        }
+        JSONWriter.appendQuoted(s, to: &self)
     }
 }
