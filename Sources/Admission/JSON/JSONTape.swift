@@ -235,15 +235,15 @@ extension JSONParser {
         out.reserveCapacity(raw.count)
         var j = Int(entry.start)
         let end = Int(entry.end)
+        guard let base = bytes.baseAddress else { return out }
         while j < end {
-            if bytes[j] == UInt8(ascii: "\\") {
-                // Checked when the tape was built, so decoding cannot fail; stop defensively if it does.
-                guard let after = try? parser.decodeEscape(at: j, into: &out) else { break }
-                j = after
-            } else {
-                out.append(bytes[j])
-                j += 1
-            }
+            // Copy the plain run up to the next backslash in one step, then decode the escape.
+            let run = memchr(base + j, Int32(UInt8(ascii: "\\")), end - j).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? end
+            out.append(contentsOf: UnsafeBufferPointer(start: base + j, count: run - j))
+            guard run < end else { break }
+            // Checked when the tape was built, so decoding cannot fail; stop defensively if it does.
+            guard let after = try? parser.decodeEscape(at: run, into: &out) else { break }
+            j = after
         }
         return out
     }

@@ -1,5 +1,13 @@
 // A read-only position in a JSONDocument: the JSONValue reading API without building a tree.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One value of a `JSONDocument`, read in place: lookups walk the tape (skipping whole
 /// subtrees in one step), strings are decoded only when asked for, and nothing else is
 /// allocated. Same answers as the `JSONValue` the same bytes parse to: keys compare by their
@@ -88,19 +96,42 @@ public struct JSONView: Sendable {
     /// The member of an object (the last one, if the key is repeated), or nil (also when this
     /// is not an object).
     public subscript(key: String) -> JSONView? {
-        let e = entry
-        guard e.kind == .object else { return nil }
-        let tape = document.tape
+        var key = key
+        let found = key.withUTF8 { utf8 in
+            document.bytes.withUnsafeBufferPointer { bytes in
+                document.tape.withUnsafeBufferPointer { tape in JSONView.position(of: utf8, in: index, bytes, tape) }
+            }
+        }
+        return found.map { JSONView(document: document, index: $0) }
+    }
+
+    /// The tape index of the value of member `key` of the object at `object`, or nil (also
+    /// when it is not an object). Compares raw key bytes (length first) and decodes only keys
+    /// written with escapes; stops at the first match unless the object repeats keys.
+    private static func position(of key: UnsafeBufferPointer<UInt8>, in object: Int,
+                                 _ bytes: UnsafeBufferPointer<UInt8>, _ tape: UnsafeBufferPointer<JSONTapeEntry>) -> Int? {
+        guard object < tape.count else { return nil }
+        let e = tape[object]
+        guard e.kind == .object, let base = bytes.baseAddress else { return nil }
         var found: Int?
-        var k = index + 1
+        var k = object + 1
         for _ in 0..<Int(e.end) {
-            if stringEquals(tape[k], key) {
+            let keyEntry = tape[k]
+            let length = Int(keyEntry.end &- keyEntry.start)
+            let matches: Bool
+            if keyEntry.flag {
+                matches = JSONParser.decodedBytes(bytes, keyEntry).elementsEqual(key)
+            } else {
+                matches = length == key.count
+                    && (length == 0 || key.baseAddress.map { memcmp(base + Int(keyEntry.start), $0, length) == 0 } ?? false)
+            }
+            if matches {
                 found = k + 1
                 if !e.flag { break }
             }
             k = Int(tape[k + 1].next)
         }
-        return found.map { JSONView(document: document, index: $0) }
+        return found
     }
 
     /// The element of an array, or nil when out of range or not an array.
