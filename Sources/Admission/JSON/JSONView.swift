@@ -53,10 +53,14 @@ public struct JSONView: Sendable {
     public var isArray: Bool { entry.kind == .array }
 
     /// Members of an object or elements of an array; 0 for scalars. With duplicate keys, the
-    /// number of members as written.
+    /// number of distinct keys (as `members` and the parsed `JSONObject` have).
     public var count: Int {
         let e = entry
-        return e.kind == .object || e.kind == .array ? Int(e.end) : 0
+        switch e.kind {
+        case .array: return Int(e.end)
+        case .object: return e.flag ? distinctKeyCount(e) : Int(e.end)
+        default: return 0
+        }
     }
 
     public var stringValue: String? {
@@ -219,6 +223,20 @@ public struct JSONView: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The number of distinct (decoded) keys of an object flagged as having duplicates.
+    private func distinctKeyCount(_ e: JSONTapeEntry) -> Int {
+        let tape = document.tape
+        return document.bytes.withUnsafeBufferPointer { bytes in
+            var seen = Set<[UInt8]>(minimumCapacity: Int(e.end))
+            var k = index + 1
+            for _ in 0..<Int(e.end) {
+                seen.insert(JSONParser.decodedBytes(bytes, tape[k]))
+                k = Int(tape[k + 1].next)
+            }
+            return seen.count
+        }
+    }
 
     private func withMaterializer<R>(_ body: (JSONMaterializer) -> R) -> R {
         document.bytes.withUnsafeBufferPointer { bytes in
