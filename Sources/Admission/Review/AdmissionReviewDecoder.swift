@@ -143,15 +143,20 @@ public enum AdmissionReviewDecoder {
 
     /// A required non-empty string member of `object`.
     private static func requiredString(_ object: JSONView, _ key: String, _ parent: String) throws(AdmissionReviewError) -> String {
-        let field = parent + "." + key
-        guard let value = object[key], let text = try optionalString(value, field) else { throw .missing(field) }
-        guard !text.isEmpty else { throw .empty(field) }
-        return text
+        // The field name is built only for an error (this runs four times per review).
+        guard let value = object[key] else { throw .missing(parent + "." + key) }
+        if let text = value.stringValue {
+            guard !text.isEmpty else { throw .empty(parent + "." + key) }
+            return text
+        }
+        if value.isNull { throw .missing(parent + "." + key) }
+        throw .wrongType(parent + "." + key, expected: "a string", got: value)
     }
 
     /// `group` may be absent or empty (the core group); the other two are required.
     private static func group(_ object: JSONView, _ parent: String) throws(AdmissionReviewError) -> String {
         guard let value = object["group"] else { return "" }
+        if let text = value.stringValue { return text }
         return try optionalString(value, parent + ".group") ?? ""
     }
 

@@ -13,18 +13,25 @@ public enum FindingText {
     /// `spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"]`: decimal
     /// components after the first become `[n]`, and `key`, if given, is appended as `["key"]`.
     public static func field(_ path: [String], key: String? = nil) -> String {
-        var text = ""
-        text.reserveCapacity(64)
+        // Built as bytes: this runs for every patch note, so it avoids string interpolation.
+        var text: [UInt8] = []
+        text.reserveCapacity(96)
         for (n, component) in path.enumerated() {
             if n > 0, !component.isEmpty, component.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
-                text += "[\(component)]"
+                text.append(UInt8(ascii: "["))
+                text.append(contentsOf: component.utf8)
+                text.append(UInt8(ascii: "]"))
             } else {
-                if n > 0 { text += "." }
-                text += component
+                if n > 0 { text.append(UInt8(ascii: ".")) }
+                text.append(contentsOf: component.utf8)
             }
         }
-        if let key { text += "[\(quoted(key))]" }
-        return text
+        if let key {
+            text.append(UInt8(ascii: "["))
+            text.append(contentsOf: quoted(key).utf8)
+            text.append(UInt8(ascii: "]"))
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// The value in double quotes, cut to `limit` characters (an ellipsis marks the cut),
