@@ -17,18 +17,22 @@ public enum FindingText {
         var text: [UInt8] = []
         text.reserveCapacity(96)
         for (n, component) in path.enumerated() {
-            if n > 0, !component.isEmpty, component.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
-                text.append(UInt8(ascii: "["))
-                text.append(contentsOf: component.utf8)
-                text.append(UInt8(ascii: "]"))
-            } else {
-                if n > 0 { text.append(UInt8(ascii: ".")) }
-                text.append(contentsOf: component.utf8)
+            var component = component
+            component.withUTF8 { utf8 in
+                if n > 0, !utf8.isEmpty, utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+                    text.append(UInt8(ascii: "["))
+                    text.append(contentsOf: utf8)
+                    text.append(UInt8(ascii: "]"))
+                } else {
+                    if n > 0 { text.append(UInt8(ascii: ".")) }
+                    text.append(contentsOf: utf8)
+                }
             }
         }
         if let key {
             text.append(UInt8(ascii: "["))
-            text.append(contentsOf: quoted(key).utf8)
+            var quotedKey = quoted(key)
+            quotedKey.withUTF8 { text.append(contentsOf: $0) }
             text.append(UInt8(ascii: "]"))
         }
         return String(decoding: text, as: UTF8.self)
@@ -37,10 +41,18 @@ public enum FindingText {
     /// The value in double quotes, cut to `limit` characters (an ellipsis marks the cut),
     /// escaped by `escaped`.
     public static func quoted(_ value: String, limit: Int = maximumValueLength) -> String {
-        // Fast path: short printable ASCII with nothing to escape (keys, most values).
-        if value.utf8.count <= limit, value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
-            return "\"" + value + "\""
+        // Fast path: short printable ASCII with nothing to escape (keys, most values), as bytes.
+        var contiguous = value
+        let plain: String? = contiguous.withUTF8 { utf8 in
+            guard utf8.count <= limit, utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) else { return nil }
+            return String(unsafeUninitializedCapacity: utf8.count + 2) { out in
+                out[0] = 0x22
+                _ = UnsafeMutableBufferPointer(rebasing: out[1...]).initialize(from: utf8)
+                out[utf8.count + 1] = 0x22
+                return utf8.count + 2
+            }
         }
+        if let plain { return plain }
         var scalars = value.unicodeScalars[...]
         var cut = false
         if scalars.count > limit {
