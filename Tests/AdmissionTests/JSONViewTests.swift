@@ -179,7 +179,7 @@ struct JSONViewTests {
             if let d = Self.difference(document.root, expected) {
                 Issue.record("document \(n) \(text.prefix(200).debugDescription): view disagrees with the model at \(d)")
             }
-            if document.tape[0].flag { withDuplicates += 1 }
+            if document.root.hasDuplicateKeys { withDuplicates += 1 }
         }
         #expect(withDuplicates > 500, "top-level objects with a repeated key: \(withDuplicates)")
     }
@@ -192,7 +192,7 @@ struct JSONViewTests {
                               sourceLocation: SourceLocation = #_sourceLocation) throws {
         let document = try JSONDocument(parsing: Array(text.utf8))
         let root = document.root
-        #expect(document.tape[0].flag, "duplicate not detected", sourceLocation: sourceLocation)
+        #expect(document.root.hasDuplicateKeys, "duplicate not detected", sourceLocation: sourceLocation)
         #expect(root[key]?.equals(last) == true, sourceLocation: sourceLocation)
         let members = root.members
         #expect(members.map { Array($0.key.utf8) } == keys.map { Array($0.utf8) }, sourceLocation: sourceLocation)
@@ -266,7 +266,7 @@ struct JSONViewTests {
         func checkDistinct(_ text: String, _ keys: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
             let document = try JSONDocument(parsing: Array(text.utf8))
             let root = document.root
-            #expect(!document.tape[0].flag, "false duplicate in \(text.prefix(80))", sourceLocation: sourceLocation)
+            #expect(!document.root.hasDuplicateKeys, "false duplicate in \(text.prefix(80))", sourceLocation: sourceLocation)
             #expect(root.count == keys.count, sourceLocation: sourceLocation)
             #expect(root.members.map { Array($0.key.utf8) } == keys.map { Array($0.utf8) }, sourceLocation: sourceLocation)
             for (n, key) in keys.enumerated() {
@@ -497,7 +497,7 @@ struct JSONViewTests {
         text += "}"
         // Quadratic duplicate detection would show in the fuzz and torture runs, not as a timed test.
         let parsed = try JSONDocument(parsing: Array(text.utf8))
-        #expect(!parsed.tape[0].flag)
+        #expect(!parsed.root.hasDuplicateKeys)
         let root = parsed.root
         #expect(root.count == n)
         let members = root.members

@@ -71,7 +71,8 @@ struct JSONMaterializer {
                 members.append(JSONObject.Member(key: string(tape[k]), value: value(at: k + 1)))
                 k = Int(tape[k + 1].next)
             }
-            return .object(entry.flag ? JSONObject(parsedMembers: members) : JSONObject(uniqueMembers: members))
+            let unique = !JSONParser.hasDuplicateKeys(bytes, tape, object: index)
+            return .object(unique ? JSONObject(uniqueMembers: members) : JSONObject(parsedMembers: members))
         }
     }
 

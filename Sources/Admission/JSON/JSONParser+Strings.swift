@@ -7,23 +7,29 @@ extension JSONParser {
     @inline(__always)
     func scanPlainRun(from start: Int) throws(JSONParseError) -> Int {
         var j = start
-        if let base = bytes.baseAddress {
-            // Eight bytes at a time while none is special ('"', '\\', < 0x20 or ≥ 0x80).
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            while j &+ 8 <= end {
-                let word = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
-                let quote = word ^ (ones &* 0x22)
-                let backslash = word ^ (ones &* 0x5C)
-                let special = ((quote &- ones) & ~quote)
-                    | ((backslash &- ones) & ~backslash)
-                    | ((word &- ones &* 0x20) & ~word)
-                    | word
-                if special & highs != 0 { break }
-                j &+= 8
-            }
-        }
         while j < end {
+            if let base = bytes.baseAddress {
+                // Eight bytes at a time while none is special ('"', '\\', < 0x20 or ≥ 0x80);
+                // the lowest flagged byte is always a real one (borrows only run upwards), so
+                // the scan jumps straight to it.
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                while j &+ 8 <= end {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+                    let quote = word ^ (ones &* 0x22)
+                    let backslash = word ^ (ones &* 0x5C)
+                    let special = (((quote &- ones) & ~quote)
+                        | ((backslash &- ones) & ~backslash)
+                        | ((word &- ones &* 0x20) & ~word)
+                        | word) & highs
+                    if special != 0 {
+                        j &+= special.trailingZeroBitCount &>> 3
+                        break
+                    }
+                    j &+= 8
+                }
+                guard j < end else { break }
+            }
             let c = bytes[j]
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { return j }
             if c < 0x20 {

@@ -21,7 +21,6 @@ struct JSONTapeEntry: Sendable {
 
     var kind: Kind
     /// Strings: the text contains at least one escape (decode before use).
-    /// Objects: two members have the same key (last value wins, at the first key's position).
     /// Bools: the value is `true`.
     var flag: Bool
     /// Strings: offset of the first byte after the opening quote. Numbers: offset of the first
@@ -121,9 +120,6 @@ extension JSONParser {
                 i += 1
                 tape[container].end = count
                 tape[container].next = UInt32(truncatingIfNeeded: tape.count)
-                if isObject {
-                    tape[container].flag = JSONParser.hasDuplicateKeys(bytes, tape, object: container)
-                }
                 (container, count, isObject) = outer.popLast() ?? (-1, 0, false)
             }
         }
@@ -157,11 +153,13 @@ extension JSONParser {
                                   end: UInt32(truncatingIfNeeded: j), next: UInt32(truncatingIfNeeded: tape.count + 1)))
     }
 
-    /// Whether two members of the object at `index` (just closed) have the same key, compared
+    /// Whether two members of the object at `index` have the same key, compared
     /// as decoded UTF-8 bytes. Pairwise (no allocation) for the small objects Kubernetes
     /// documents are made of, hashed for large ones, so a huge object cannot make parsing
     /// quadratic.
-    static func hasDuplicateKeys(_ bytes: UnsafeBufferPointer<UInt8>, _ tape: [JSONTapeEntry], object index: Int) -> Bool {
+    /// Not run while parsing (most objects are never asked): readers that must merge repeated
+    /// keys (`JSONView.members`, `count`, the materialiser) ask when they need to.
+    static func hasDuplicateKeys(_ bytes: UnsafeBufferPointer<UInt8>, _ tape: UnsafeBufferPointer<JSONTapeEntry>, object index: Int) -> Bool {
         let count = Int(tape[index].end)
         guard count > 1 else { return false }
         var anyEscaped = false

@@ -58,7 +58,7 @@ public struct JSONView: Sendable {
         let e = entry
         switch e.kind {
         case .array: return Int(e.end)
-        case .object: return e.flag ? distinctKeyCount(e) : Int(e.end)
+        case .object: return e.end > 1 && hasDuplicateKeys ? distinctKeyCount(e) : Int(e.end)
         default: return 0
         }
     }
@@ -129,10 +129,9 @@ public struct JSONView: Sendable {
                 matches = length == key.count
                     && (length == 0 || key.baseAddress.map { memcmp(base + Int(keyEntry.start), $0, length) == 0 } ?? false)
             }
-            if matches {
-                found = k + 1
-                if !e.flag { break }
-            }
+            // No early exit: with a repeated key the last one wins (duplicates are not
+            // detected while parsing), and Kubernetes objects are small.
+            if matches { found = k + 1 }
             k = Int(tape[k + 1].next)
         }
         return found
@@ -204,9 +203,10 @@ public struct JSONView: Sendable {
         result.reserveCapacity(Int(e.end))
         var k = index + 1
         var positions: [[UInt8]: Int] = [:]
+        let merge = e.end > 1 && hasDuplicateKeys
         for _ in 0..<Int(e.end) {
             let member = Member(key: withMaterializer { $0.string(tape[k]) }, value: JSONView(document: document, index: k + 1))
-            if e.flag {
+            if merge {
                 let key = document.bytes.withUnsafeBufferPointer { JSONParser.decodedBytes($0, tape[k]) }
                 if let at = positions[key] {
                     result[at] = Member(key: result[at].key, value: member.value)
@@ -224,7 +224,14 @@ public struct JSONView: Sendable {
 
     // MARK: Helpers
 
-    /// The number of distinct (decoded) keys of an object flagged as having duplicates.
+    /// Whether this object repeats a key (checked now; see `JSONParser.hasDuplicateKeys`).
+    var hasDuplicateKeys: Bool {
+        document.bytes.withUnsafeBufferPointer { bytes in
+            document.tape.withUnsafeBufferPointer { JSONParser.hasDuplicateKeys(bytes, $0, object: index) }
+        }
+    }
+
+    /// The number of distinct (decoded) keys of an object that repeats keys.
     private func distinctKeyCount(_ e: JSONTapeEntry) -> Int {
         let tape = document.tape
         return document.bytes.withUnsafeBufferPointer { bytes in
