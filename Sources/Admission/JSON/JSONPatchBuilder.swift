@@ -44,13 +44,14 @@ public struct JSONPatchBuilder: Sendable {
     /// Makes the value at `path` equal `value`, creating missing parent maps first.
     public mutating func set(_ path: [String], to value: JSONValue) throws(JSONPatchError) {
         guard let leaf = path.last else { throw JSONPatchError(message: "cannot set the whole document") }
-        let parentPath = Array(path.dropLast())
-        try ensureObject(parentPath, allowArray: true)
+        let parent = try ensureObject(path.dropLast(), allowArray: true)
         let pointer = JSONPointer(tokens: path)
-        guard let parent = node(at: parentPath, merged: false) else { throw JSONPatchError(message: "the parent of \(pointer) is not an object") }
+        // The member as it is now: from the parent node, unless edits lie at or inside it (then
+        // its contents must be built with them, for the equality check).
+        let existing = edited.contains { $0.path.starts(with: path) } ? node(at: path) : parent.child(leaf)
         switch parent.kind {
         case .object:
-            if let existing = node(at: path), !existing.isNull {
+            if let existing, !existing.isNull {
                 if existing.equals(value) { return }
                 if existing.kind == .object {
                     throw JSONPatchError(message: "refusing to replace the existing map at \(pointer)")
@@ -65,7 +66,7 @@ public struct JSONPatchBuilder: Sendable {
             } else if let index = JSONPointer.arrayIndex(leaf), index <= parent.count {
                 if index == parent.count {
                     try emit(.add(path: pointer, value: value))
-                } else if let existing = node(at: path), !existing.equals(value) {
+                } else if let existing, !existing.equals(value) {
                     if existing.kind == .object {
                         throw JSONPatchError(message: "refusing to replace the existing map at \(pointer)")
                     }
@@ -81,7 +82,7 @@ public struct JSONPatchBuilder: Sendable {
 
     /// Makes sure `path` names a map, adding `{}` for it and each missing (or null) ancestor.
     public mutating func ensureObject(_ path: [String]) throws(JSONPatchError) {
-        try ensureObject(path, allowArray: false)
+        _ = try ensureObject(path[...], allowArray: false)
     }
 
     /// Removes the value at `path` if it is present; nothing if it is absent.
@@ -93,33 +94,35 @@ public struct JSONPatchBuilder: Sendable {
 
     /// Walks `path` from the root: existing objects (and, as steps, arrays with an existing
     /// index) are kept; a missing or null member of an object becomes `add {}`; anything else throws.
-    /// The node at the end of `path` must be an object (or, with `allowArray`, an array).
-    private mutating func ensureObject(_ path: [String], allowArray: Bool) throws(JSONPatchError) {
-        guard var current = node(at: [], merged: false) else { throw JSONPatchError(message: "the document is missing") }
+    /// The node at the end of `path` must be an object (or, with `allowArray`, an array); it is
+    /// returned (unmerged: see `node(at:merged:)`).
+    private mutating func ensureObject(_ path: ArraySlice<String>, allowArray: Bool) throws(JSONPatchError) -> Node {
+        var current = rootNode
         for (depth, token) in path.enumerated() {
             // Built only when an operation or an error needs it (this walk runs for every set).
-            var here: JSONPointer { JSONPointer(tokens: Array(path[...depth])) }
+            var here: JSONPointer { JSONPointer(tokens: Array(path.prefix(depth + 1))) }
             switch current.kind {
             case .object:
-                if let child = current.child(token), !child.isNull {
-                    current = edited.isEmpty ? child : (node(at: Array(path[...depth]), merged: false) ?? child)
+                if let child = step(from: current, token, depth: depth, of: path), !child.isNull {
+                    current = child
                 } else {
                     try emit(.add(path: here, value: .object(JSONObject())))
                     current = .value(.object(JSONObject()))
                 }
             case .array:
-                guard let index = JSONPointer.arrayIndex(token), index < current.count, let child = current.child(token) else {
+                guard let index = JSONPointer.arrayIndex(token), index < current.count,
+                      let child = step(from: current, token, depth: depth, of: path) else {
                     throw JSONPatchError(message: "array index \"\(token)\" of \(here) does not exist")
                 }
-                current = edited.isEmpty ? child : (node(at: Array(path[...depth]), merged: false) ?? child)
+                current = child
             default:
-                throw JSONPatchError(message: "\(JSONPointer(tokens: Array(path[..<depth]))) exists but is not an object")
+                throw JSONPatchError(message: "\(JSONPointer(tokens: Array(path.prefix(depth)))) exists but is not an object")
             }
         }
         switch current.kind {
-        case .object: return
-        case .array where allowArray: return
-        default: throw JSONPatchError(message: "\(JSONPointer(tokens: path)) exists but is not an object")
+        case .object: return current
+        case .array where allowArray: return current
+        default: throw JSONPatchError(message: "\(JSONPointer(tokens: Array(path))) exists but is not an object")
         }
     }
 
@@ -177,16 +180,36 @@ public struct JSONPatchBuilder: Sendable {
         }
     }
 
+    /// The root of the patched document.
+    private var rootNode: Node {
+        if let root = edited.first(where: { $0.path.isEmpty }) { return .value(root.value) }
+        return .view(original)
+    }
+
+    /// The child `token` of `current`, which is the node at `path.prefix(depth)`: inside an
+    /// edited container it is that container's value; else the original's, unless the child
+    /// itself is an edited container.
+    private func step(from current: Node, _ token: String, depth: Int, of path: ArraySlice<String>) -> Node? {
+        guard let child = current.child(token) else { return nil }
+        guard case .view = child, !edited.isEmpty else { return child }
+        let prefix = path.prefix(depth + 1)
+        if let entry = edited.first(where: { $0.path.count == depth + 1 && $0.path.elementsEqual(prefix) }) {
+            return .value(entry.value)
+        }
+        return child
+    }
+
     /// The node at `path` in the patched document, nil when absent. With `merged: false`, a
     /// container some edit lies inside is returned as the original view: right for its kind,
     /// its count and the existence of its members (edits happen inside existing containers),
     /// but not for its contents, which only `merged: true` builds (the rare, costly case).
     func node(at path: [String], merged: Bool = true) -> Node? {
-        for entry in edited where entry.path.count <= path.count && path.starts(with: entry.path) {
-            return entry.value[path: Array(path[entry.path.count...])].map(Node.value)
+        var current = rootNode
+        for (depth, token) in path.enumerated() {
+            guard let next = step(from: current, token, depth: depth, of: path[...]) else { return nil }
+            current = next
         }
-        guard let view = original[path: path] else { return nil }
-        guard merged else { return .view(view) }
+        guard merged, case .view(let view) = current else { return current }
         let inside = edited.filter { $0.path.count > path.count && $0.path.starts(with: path) }
         guard !inside.isEmpty else { return .view(view) }
         // A container below `path` was edited: build this subtree with those edits in it.
