@@ -22,8 +22,10 @@ public struct JSONPatchBuilder: Sendable {
     public let original: JSONView
     /// The operations so far, in order.
     public private(set) var operations: [JSONPatchOperation] = []
-    /// The containers the operations changed, materialised with the changes applied, keyed by
-    /// path. No path is a prefix of another: a container inside an edited one is edited there.
+    /// The values the operations changed, keyed by path, each materialised with every change
+    /// inside it applied: an object member written by `add`/`replace` is kept alone (its
+    /// object stays in the original bytes); any other change materialises its parent
+    /// container. No path is a prefix of another: a change inside a kept value is made there.
     private var edited: [(path: [String], value: JSONValue)] = []
 
     public init(original: JSONView) { self.original = original }
@@ -190,13 +192,13 @@ public struct JSONPatchBuilder: Sendable {
     /// edited container it is that container's value; else the original's, unless the child
     /// itself is an edited container.
     private func step(from current: Node, _ token: String, depth: Int, of path: ArraySlice<String>) -> Node? {
-        guard let child = current.child(token) else { return nil }
-        guard case .view = child, !edited.isEmpty else { return child }
-        let prefix = path.prefix(depth + 1)
-        if let entry = edited.first(where: { $0.path.count == depth + 1 && $0.path.elementsEqual(prefix) }) {
-            return .value(entry.value)
+        if case .view = current, !edited.isEmpty {
+            let prefix = path.prefix(depth + 1)
+            if let entry = edited.first(where: { $0.path.count == depth + 1 && $0.path.elementsEqual(prefix) }) {
+                return .value(entry.value)
+            }
         }
-        return child
+        return current.child(token)
     }
 
     /// The node at `path` in the patched document, nil when absent. With `merged: false`, a
@@ -216,7 +218,10 @@ public struct JSONPatchBuilder: Sendable {
         var value = view.materialized()
         for entry in inside {
             let relative = JSONPointer(tokens: Array(entry.path[path.count...]))
-            try? JSONPatch.apply(.replace(path: relative, value: entry.value), to: &value)
+            // A kept member may be new (add) or replace one (an array element is only ever an
+            // existing container, so `add` would wrongly insert there).
+            let exists = value.value(at: relative) != nil
+            try? JSONPatch.apply(exists ? .replace(path: relative, value: entry.value) : .add(path: relative, value: entry.value), to: &value)
         }
         return .value(value)
     }
@@ -230,6 +235,10 @@ public struct JSONPatchBuilder: Sendable {
         if let i = edited.firstIndex(where: { $0.path.count <= parent.count && parent.starts(with: $0.path) }) {
             let relative = JSONPointer(tokens: Array(tokens[edited[i].path.count...]))
             try JSONPatch.apply(operation.with(path: relative), to: &edited[i].value)
+        } else if let member = Self.memberValue(of: operation), case .view(let object)? = node(at: parent, merged: false), object.isObject {
+            // A member of an object still in the original: keep just the member's value.
+            edited.removeAll { $0.path.starts(with: tokens) }
+            edited.append((tokens, member))
         } else {
             guard var container = node(at: parent)?.materialized() else {
                 throw JSONPatchError(message: "the parent of \(operation.path) does not exist")
@@ -239,6 +248,14 @@ public struct JSONPatchBuilder: Sendable {
             edited.append((parent, container))
         }
         operations.append(operation)
+    }
+
+    /// The value an `add` or `replace` writes (nil for other operations).
+    private static func memberValue(of operation: JSONPatchOperation) -> JSONValue? {
+        switch operation {
+        case .add(_, let value), .replace(_, let value): value
+        default: nil
+        }
     }
 }
 

@@ -37,9 +37,10 @@ struct KnativeServiceGPUMutation: MutationRule {
                     message: "\(gpu.annotation) is set but there is no container for GPUs (doc §3.1). Fix: add a container."))
             }
         }
-        // Read back through the patch: the annotation step above may have set a limit already.
+        // Only containers with a GPU request qualify (the step above changes requests only where
+        // one exists); their limit is read back through the patch, which that step may have set.
         for entry in try KnativeServiceGPUResources.read(context.object, resource: gpu.resource)
-        where patch.value(at: entry.limitPath + [gpu.resource]) == nil {
+        where entry.request != nil && patch.value(at: entry.limitPath + [gpu.resource]) == nil {
             guard let request = patch.value(at: entry.requestPath + [gpu.resource]), GPUQuantity(request).positiveCount != nil else { continue }
             try patch.setField(entry.limitPath + [gpu.resource], to: request)
             findings.append(note(entry.limitPath, gpu.resource, request))

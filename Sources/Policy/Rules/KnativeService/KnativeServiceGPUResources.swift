@@ -8,12 +8,16 @@ import Admission
 enum KnativeServiceGPUResources {
     /// One container's GPU values; nil when absent or null.
     struct Entry: Sendable {
-        /// `spec.template.spec.containers.0` style path of the container.
-        var path: [String]
         var isInitContainer: Bool
         var index: Int
         var request: JSONView?
         var limit: JSONView?
+
+        /// `spec.template.spec.containers.0` style path of the container (built when a
+        /// message or a patch needs it, not for every container read).
+        var path: [String] {
+            (isInitContainer ? KnativeServiceFields.initContainers : KnativeServiceFields.containers) + [String(index)]
+        }
 
         var requestPath: [String] { path + ["resources", "requests"] }
         var limitPath: [String] { path + ["resources", "limits"] }
@@ -26,16 +30,15 @@ enum KnativeServiceGPUResources {
         for (listPath, isInit) in [(KnativeServiceFields.containers, false), (KnativeServiceFields.initContainers, true)] {
             guard let list = try object.array(at: listPath) else { continue }
             for (index, container) in list.enumerated() {
-                let path = listPath + [String(index)]
                 guard container.isObject else {
-                    throw MalformedObject(path: FindingText.field(path), expected: "an object")
+                    throw MalformedObject(path: FindingText.field(listPath + [String(index)]), expected: "an object")
                 }
                 do {
                     let request = try container.lookup(["resources", "requests", resource])
                     let limit = try container.lookup(["resources", "limits", resource])
-                    entries.append(Entry(path: path, isInitContainer: isInit, index: index, request: request, limit: limit))
+                    entries.append(Entry(isInitContainer: isInit, index: index, request: request, limit: limit))
                 } catch {
-                    throw MalformedObject(path: FindingText.field(path) + "." + error.path, expected: error.expected)
+                    throw MalformedObject(path: FindingText.field(listPath + [String(index)]) + "." + error.path, expected: error.expected)
                 }
             }
         }
