@@ -26,6 +26,8 @@ public struct JSONPatchBuilder: Sendable {
     /// inside it applied: an object member written by `add`/`replace` is kept alone (its
     /// object stays in the original bytes); any other change materialises its parent
     /// container. No path is a prefix of another: a change inside a kept value is made there.
+    /// Paths compare token by token by UTF-8 bytes (`utf8Equal`), as object keys do: Swift's
+    /// `==` would take "é" and "e\u{301}" for the same key.
     private var edited: [(path: [String], value: JSONValue)] = []
 
     public init(original: JSONView) { self.original = original }
@@ -50,7 +52,7 @@ public struct JSONPatchBuilder: Sendable {
         let pointer = JSONPointer(tokens: path)
         // The member as it is now: from the parent node, unless edits lie at or inside it (then
         // its contents must be built with them, for the equality check).
-        let existing = edited.contains { $0.path.starts(with: path) } ? node(at: path) : parent.child(leaf)
+        let existing = edited.contains { $0.path.starts(with: path, by: utf8Equal) } ? node(at: path) : parent.child(leaf)
         switch parent.kind {
         case .object:
             if let existing, !existing.isNull {
@@ -194,7 +196,7 @@ public struct JSONPatchBuilder: Sendable {
     private func step(from current: Node, _ token: String, depth: Int, of path: ArraySlice<String>) -> Node? {
         if case .view = current, !edited.isEmpty {
             let prefix = path.prefix(depth + 1)
-            if let entry = edited.first(where: { $0.path.count == depth + 1 && $0.path.elementsEqual(prefix) }) {
+            if let entry = edited.first(where: { $0.path.count == depth + 1 && $0.path.elementsEqual(prefix, by: utf8Equal) }) {
                 return .value(entry.value)
             }
         }
@@ -212,7 +214,7 @@ public struct JSONPatchBuilder: Sendable {
             current = next
         }
         guard merged, case .view(let view) = current else { return current }
-        let inside = edited.filter { $0.path.count > path.count && $0.path.starts(with: path) }
+        let inside = edited.filter { $0.path.count > path.count && $0.path.starts(with: path, by: utf8Equal) }
         guard !inside.isEmpty else { return .view(view) }
         // A container below `path` was edited: build this subtree with those edits in it.
         var value = view.materialized()
@@ -232,19 +234,25 @@ public struct JSONPatchBuilder: Sendable {
         let tokens = operation.path.tokens
         guard !tokens.isEmpty else { throw JSONPatchError(message: "cannot patch the whole document") }
         let parent = Array(tokens.dropLast())
-        if let i = edited.firstIndex(where: { $0.path.count <= parent.count && parent.starts(with: $0.path) }) {
+        if let i = edited.firstIndex(where: { $0.path.count <= parent.count && parent.starts(with: $0.path, by: utf8Equal) }) {
             let relative = JSONPointer(tokens: Array(tokens[edited[i].path.count...]))
             try JSONPatch.apply(operation.with(path: relative), to: &edited[i].value)
         } else if let member = Self.memberValue(of: operation), case .view(let object)? = node(at: parent, merged: false), object.isObject {
-            // A member of an object still in the original: keep just the member's value.
-            edited.removeAll { $0.path.starts(with: tokens) }
-            edited.append((tokens, member))
+            // A member of an object still in the original: keep just the member's value. One
+            // kept already is updated where it is: `node(at:)` adds new members in this order,
+            // which must stay the order they were first added in (as in `document`).
+            if let kept = edited.firstIndex(where: { $0.path.elementsEqual(tokens, by: utf8Equal) }) {
+                edited[kept].value = member
+            } else {
+                edited.removeAll { $0.path.starts(with: tokens, by: utf8Equal) }
+                edited.append((tokens, member))
+            }
         } else {
             guard var container = node(at: parent)?.materialized() else {
                 throw JSONPatchError(message: "the parent of \(operation.path) does not exist")
             }
             try JSONPatch.apply(operation.with(path: JSONPointer(tokens: [tokens[tokens.count - 1]])), to: &container)
-            edited.removeAll { $0.path.count > parent.count && $0.path.starts(with: parent) }
+            edited.removeAll { $0.path.count > parent.count && $0.path.starts(with: parent, by: utf8Equal) }
             edited.append((parent, container))
         }
         operations.append(operation)
