@@ -63,3 +63,15 @@ struct JSONPointerTests {
         #expect(JSONPointer.arrayIndex("99999999999999999999999") == nil)
     }
 }
+
+extension JSONPointerTests {
+    /// Pointers compare tokens byte for byte, as object keys do (not by Unicode equivalence).
+    @Test func canonicallyEquivalentTokensAreDifferentPointers() {
+        let composed = JSONPointer(tokens: ["metadata", "\u{E9}"])
+        let decomposed = JSONPointer(tokens: ["metadata", "e\u{301}"])
+        #expect(composed != decomposed)
+        #expect(Set([composed, decomposed]).count == 2)
+        #expect(composed == JSONPointer(tokens: ["metadata", "\u{E9}"]))
+        #expect(composed.hashValue == JSONPointer(tokens: ["metadata", "\u{E9}"]).hashValue)
+    }
+}

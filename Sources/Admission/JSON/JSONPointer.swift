@@ -6,12 +6,23 @@
 /// audited `escape(_:)`, and `JSONWriter.append(pointer:)` writes the same text straight into a
 /// JSON string; both take the escape of each byte from `escapeCode(for:)`. It deliberately
 /// does not decide whether a token names an object member or an array index: that depends on
-/// the document it is applied to (RFC 6901 §4).
+/// the document it is applied to (RFC 6901 §4). Equality and hashing are by the tokens' UTF-8
+/// bytes, as for object keys: "é" (U+00E9) and "e\u{301}" are different tokens (RFC 6901 §4
+/// compares reference tokens with member names code unit by code unit).
 public struct JSONPointer: Hashable, Sendable, CustomStringConvertible {
     /// The unescaped reference tokens; empty for the whole document ("").
     public var tokens: [String]
 
     public init(tokens: [String]) { self.tokens = tokens }
+
+    public static func == (lhs: JSONPointer, rhs: JSONPointer) -> Bool {
+        lhs.tokens.count == rhs.tokens.count && zip(lhs.tokens, rhs.tokens).allSatisfy { utf8Equal($0, $1) }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(tokens.count)
+        for token in tokens { JSONKey(token).hash(into: &hasher) }
+    }
 
     /// The pointer to the whole document ("").
     public static let root = JSONPointer(tokens: [])
