@@ -87,3 +87,21 @@ struct RouterTests {
         #expect(request.queryParameter("missing") == nil)
     }
 }
+
+extension RouterTests {
+    /// The media type check kube-apiserver's `Content-Type: application/json` must pass, and
+    /// the near misses it must not.
+    @Test(arguments: [
+        ("application/json", true), ("Application/JSON", true), ("application/json; charset=utf-8", true),
+        (" \tapplication/json\t ;x=y", true), ("application/json;", true),
+        ("application/jsonx", false), ("text/json", false), ("application/json-patch+json", false),
+        ("", false), (";application/json", false), ("application/ json", false),
+    ])
+    func jsonMediaType(_ contentType: String, _ expected: Bool) {
+        #expect(Router.isJSON(contentType) == expected)
+    }
+
+    @Test func noContentTypeIsNotJSON() {
+        #expect(!Router.isJSON(nil))
+    }
+}

@@ -75,17 +75,21 @@ public struct Router: Sendable {
 
     /// True for `application/json`, case-insensitive, with or without parameters.
     static func isJSON(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return mediaType.trimmingASCIIWhitespace().lowercased() == "application/json"
-    }
-}
-
-extension Substring {
-    func trimmingASCIIWhitespace() -> Substring {
-        var s = self
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return s
+        guard var contentType else { return false }
+        // Compared as bytes (this runs for every request): the media type before any ';',
+        // without surrounding spaces or tabs, ASCII case-insensitively.
+        return contentType.withUTF8 { utf8 in
+            var start = 0, end = utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.count
+            while start < end, utf8[start] == 0x20 || utf8[start] == 0x09 { start += 1 }
+            while end > start, utf8[end - 1] == 0x20 || utf8[end - 1] == 0x09 { end -= 1 }
+            let expected: StaticString = "application/json"
+            guard end - start == expected.utf8CodeUnitCount else { return false }
+            for n in 0..<(end - start) {
+                let c = utf8[start + n]
+                let lower = c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c | 0x20 : c
+                if lower != expected.utf8Start[n] { return false }
+            }
+            return true
+        }
     }
 }
