@@ -36,7 +36,7 @@ struct TLSConnectionTests {
         #expect(client.write(request) == .done)
         let received = readFromServer(server, count: request.count)
         #expect(received.bytes == request)
-        #expect(!server.hasBufferedPlaintext)
+        #expect(!server.hasBufferedInput)
 
         let response = Array("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".utf8)
         let written = response.withUnsafeBytes { server.write($0) }

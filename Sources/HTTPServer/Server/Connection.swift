@@ -137,8 +137,8 @@ final class Connection: Channel {
     private func readAvailable() {
         let buffer = loop.readBuffer
         var reads = 0
-        // Decrypted bytes held inside OpenSSL do not wake epoll: keep reading while there are any.
-        while reads < 16 || tls?.hasBufferedPlaintext == true {
+        // Bytes held inside OpenSSL do not wake epoll: keep reading while there are any.
+        while reads < 16 || tls?.hasBufferedInput == true {
             reads &+= 1
             switch readBytes(into: buffer) {
             case .done(let count):
@@ -154,6 +154,15 @@ final class Connection: Channel {
                     return
                 }
                 if closeAfterFlush || phase == .closed || pendingOutputCount >= Self.outputHighWater { return }
+                // epoll is level-triggered, so it reports the socket again if more is there:
+                // stop once nothing is buffered (TLS) or the read came up short (plain TCP)
+                // rather than spend a recv on EAGAIN per request. Guessing wrong costs one
+                // epoll_wait, never a stall.
+                if let tls {
+                    if !tls.hasBufferedInput { return }
+                } else if count < buffer.count {
+                    return
+                }
             case .wantRead:
                 return
             case .wantWrite:

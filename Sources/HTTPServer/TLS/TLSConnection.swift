@@ -28,6 +28,10 @@ package final class TLSConnection {
             throw TLSError("cannot attach the TLS session to fd \(fd): \(OpenSSLErrorQueue.drainDescription())")
         }
         SSL_set_bio(ssl, bio, bio)  // the SSL* now owns the BIO
+        // Read whole records (and whatever follows) in one recv, not a 5-byte header and then
+        // the body: one syscall per request instead of two. Bytes read ahead are invisible to
+        // epoll; `hasBufferedInput` reports them.
+        SSL_set_read_ahead(ssl, 1)
         SSL_set_accept_state(ssl)
     }
 
@@ -45,7 +49,7 @@ package final class TLSConnection {
     }
 
     /// Decrypted bytes into `buffer`; `.done(n)` with n > 0. More may stay buffered inside
-    /// OpenSSL after a full buffer: check `hasBufferedPlaintext` before waiting for epoll.
+    /// OpenSSL (decrypted, or read ahead): check `hasBufferedInput` before waiting for epoll.
     package func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSIOResult {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return .done(0) }
         ERR_clear_error()
@@ -77,9 +81,11 @@ package final class TLSConnection {
         ERR_clear_error()
     }
 
-    /// Whether decrypted bytes wait inside OpenSSL (SSL_pending > 0); epoll cannot see them.
-    package var hasBufferedPlaintext: Bool {
-        SSL_pending(ssl) > 0
+    /// Whether bytes wait inside OpenSSL, decrypted or read ahead and not yet processed
+    /// (SSL_has_pending); epoll cannot see them. May be true for a partial record, in which
+    /// case the next `read` answers `.wantRead`.
+    package var hasBufferedInput: Bool {
+        SSL_has_pending(ssl) == 1
     }
 
     /// The protocol chosen by ALPN, nil if none was negotiated (treat as http/1.1).
