@@ -3,7 +3,8 @@
 // Usage: pipeline-bench [--count N] [--webhook mutate|validate] REVIEW.json...
 // Both variants run the same policy; they differ only in how the review is parsed and the
 // response written: ours (JSONParser + AdmissionReviewEncoder) versus JSONSerialization in
-// both directions (plus the conversion of Foundation's objects into the policy's JSONValue).
+// both directions (plus the conversion of Foundation's objects into a JSONValue, which the
+// decoder then indexes into the JSONView the policy reads).
 // This target exists only for the comparison in the README; delete it when that goes.
 import Admission
 import Foundation
