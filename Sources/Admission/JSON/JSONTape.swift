@@ -153,12 +153,11 @@ extension JSONParser {
                                   end: UInt32(truncatingIfNeeded: j), next: UInt32(truncatingIfNeeded: tape.count + 1)))
     }
 
-    /// Whether two members of the object at `index` have the same key, compared
-    /// as decoded UTF-8 bytes. Pairwise (no allocation) for the small objects Kubernetes
-    /// documents are made of, hashed for large ones, so a huge object cannot make parsing
-    /// quadratic.
-    /// Not run while parsing (most objects are never asked): readers that must merge repeated
-    /// keys (`JSONView.members`, `count`, the materialiser) ask when they need to.
+    /// Whether two members of the object at `index` have the same key, compared as decoded
+    /// UTF-8 bytes. Pairwise (no allocation) for the small objects Kubernetes documents are
+    /// made of, hashed for large ones, so a huge object costs linear time. Not run while
+    /// parsing (most objects are never asked): readers that must merge repeated keys
+    /// (`JSONView.members` and `count`, the materialiser) ask when they need to.
     static func hasDuplicateKeys(_ bytes: UnsafeBufferPointer<UInt8>, _ tape: UnsafeBufferPointer<JSONTapeEntry>, object index: Int) -> Bool {
         let count = Int(tape[index].end)
         guard count > 1 else { return false }
