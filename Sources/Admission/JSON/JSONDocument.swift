@@ -1,16 +1,22 @@
 // A parsed JSON text kept as its bytes plus a tape, read without building a tree.
+import Synchronization
 
 /// A validated JSON text (RFC 8259, `JSONParser`'s choices) and the tape indexing it. Reading
 /// it through `root` (a `JSONView`) decodes only the strings asked for and allocates nothing
 /// else; `JSONView.materialized()` builds a `JSONValue` of any part on demand.
 ///
-/// Immutable after `init`, so it is `Sendable` and may be read from any thread. It keeps the
-/// input array it was given (no copy). It deliberately offers no mutation: a changed document
+/// Immutable after `init` but for a cache of element positions (behind a mutex), so it is
+/// `Sendable` and may be read from any thread. It keeps the input array it was given (no copy). It deliberately offers no mutation: a changed document
 /// is a `JSONValue` (see `JSONPatchBuilder`).
 public final class JSONDocument: Sendable {
     /// The JSON text, as received.
     public let bytes: [UInt8]
     let tape: [JSONTapeEntry]
+    /// Tape index of every element, per array read by position beyond `directReach`: built on
+    /// first such read, so reading element i of each of n elements is linear, not quadratic.
+    private let elementIndexes = Mutex<[Int: [UInt32]]>([:])
+    /// Positions up to this are reached by walking the tape (cheaper than a cache lookup).
+    static let directReach = 32
 
     /// Parses and validates `bytes` (same grammar, limits and errors as `JSONParser.parse`).
     public init(parsing bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) throws(JSONParseError) {
@@ -35,6 +41,28 @@ public final class JSONDocument: Sendable {
     private init(validated bytes: [UInt8], tape: [JSONTapeEntry]) {
         self.bytes = bytes
         self.tape = tape
+    }
+
+    /// The tape index of element `position` of the array whose entry is at `array`
+    /// (`position` already checked against its count).
+    func element(_ position: Int, ofArrayAt array: Int) -> Int {
+        if position < JSONDocument.directReach {
+            var k = array + 1
+            for _ in 0..<position { k = Int(tape[k].next) }
+            return k
+        }
+        return elementIndexes.withLock { cache in
+            if let indexes = cache[array] { return Int(indexes[position]) }
+            var indexes: [UInt32] = []
+            indexes.reserveCapacity(Int(tape[array].end))
+            var k = array + 1
+            for _ in 0..<Int(tape[array].end) {
+                indexes.append(UInt32(truncatingIfNeeded: k))
+                k = Int(tape[k].next)
+            }
+            cache[array] = indexes
+            return Int(indexes[position])
+        }
     }
 
     /// The top-level value.

@@ -22,13 +22,12 @@ public struct JSONPatchBuilder: Sendable {
     public let original: JSONView
     /// The operations so far, in order.
     public private(set) var operations: [JSONPatchOperation] = []
-    /// The values the operations changed, keyed by path, each materialised with every change
-    /// inside it applied: an object member written by `add`/`replace` is kept alone (its
-    /// object stays in the original bytes); any other change materialises its parent
-    /// container. No path is a prefix of another: a change inside a kept value is made there.
+    /// The values the operations changed (see `Edits`): an object member written by
+    /// `add`/`replace` is kept alone (its object stays in the original bytes); any other
+    /// change materialises its parent container. A change inside a kept value is made there.
     /// Paths compare token by token by UTF-8 bytes (`utf8Equal`), as object keys do: Swift's
     /// `==` would take "é" and "e\u{301}" for the same key.
-    private var edited: [(path: [String], value: JSONValue)] = []
+    private var edited = Edits()
 
     public init(original: JSONView) { self.original = original }
 
@@ -52,7 +51,7 @@ public struct JSONPatchBuilder: Sendable {
         let pointer = JSONPointer(tokens: path)
         // The member as it is now: from the parent node, unless edits lie at or inside it (then
         // its contents must be built with them, for the equality check).
-        let existing = edited.contains { $0.path.starts(with: path, by: utf8Equal) } ? node(at: path) : parent.child(leaf)
+        let existing = edited.value(at: path[...]) != nil || edited.hasEdits(below: path[...]) ? node(at: path) : parent.child(leaf)
         switch parent.kind {
         case .object:
             if let existing, !existing.isNull {
@@ -186,7 +185,7 @@ public struct JSONPatchBuilder: Sendable {
 
     /// The root of the patched document.
     private var rootNode: Node {
-        if let root = edited.first(where: { $0.path.isEmpty }) { return .value(root.value) }
+        if let root = edited.value(at: []) { return .value(root) }
         return .view(original)
     }
 
@@ -194,11 +193,8 @@ public struct JSONPatchBuilder: Sendable {
     /// edited container it is that container's value; else the original's, unless the child
     /// itself is an edited container.
     private func step(from current: Node, _ token: String, depth: Int, of path: ArraySlice<String>) -> Node? {
-        if case .view = current, !edited.isEmpty {
-            let prefix = path.prefix(depth + 1)
-            if let entry = edited.first(where: { $0.path.count == depth + 1 && $0.path.elementsEqual(prefix, by: utf8Equal) }) {
-                return .value(entry.value)
-            }
+        if case .view = current, let value = edited.value(at: path.prefix(depth + 1)) {
+            return .value(value)
         }
         return current.child(token)
     }
@@ -214,8 +210,8 @@ public struct JSONPatchBuilder: Sendable {
             current = next
         }
         guard merged, case .view(let view) = current else { return current }
-        let inside = edited.filter { $0.path.count > path.count && $0.path.starts(with: path, by: utf8Equal) }
-        guard !inside.isEmpty else { return .view(view) }
+        guard edited.hasEdits(below: path[...]) else { return .view(view) }
+        let inside = edited.edits(below: path[...])
         // A container below `path` was edited: build this subtree with those edits in it.
         var value = view.materialized()
         for entry in inside {
@@ -234,26 +230,22 @@ public struct JSONPatchBuilder: Sendable {
         let tokens = operation.path.tokens
         guard !tokens.isEmpty else { throw JSONPatchError(message: "cannot patch the whole document") }
         let parent = Array(tokens.dropLast())
-        if let i = edited.firstIndex(where: { $0.path.count <= parent.count && parent.starts(with: $0.path, by: utf8Equal) }) {
-            let relative = JSONPointer(tokens: Array(tokens[edited[i].path.count...]))
-            try JSONPatch.apply(operation.with(path: relative), to: &edited[i].value)
+        if let length = edited.prefixLength(of: parent[...]) {
+            let relative = JSONPointer(tokens: Array(tokens[length...]))
+            try edited.modify(prefixOf: parent, length: length) { (value: inout JSONValue) throws(JSONPatchError) in
+                try JSONPatch.apply(operation.with(path: relative), to: &value)
+            }
         } else if let member = Self.memberValue(of: operation), case .view(let object)? = node(at: parent, merged: false), object.isObject {
             // A member of an object still in the original: keep just the member's value. One
             // kept already is updated where it is: `node(at:)` adds new members in this order,
             // which must stay the order they were first added in (as in `document`).
-            if let kept = edited.firstIndex(where: { $0.path.elementsEqual(tokens, by: utf8Equal) }) {
-                edited[kept].value = member
-            } else {
-                edited.removeAll { $0.path.starts(with: tokens, by: utf8Equal) }
-                edited.append((tokens, member))
-            }
+            edited.set(tokens, member)
         } else {
             guard var container = node(at: parent)?.materialized() else {
                 throw JSONPatchError(message: "the parent of \(operation.path) does not exist")
             }
             try JSONPatch.apply(operation.with(path: JSONPointer(tokens: [tokens[tokens.count - 1]])), to: &container)
-            edited.removeAll { $0.path.count > parent.count && $0.path.starts(with: parent, by: utf8Equal) }
-            edited.append((parent, container))
+            edited.set(parent, container)
         }
         operations.append(operation)
     }

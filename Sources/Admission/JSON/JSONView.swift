@@ -141,10 +141,7 @@ public struct JSONView: Sendable {
     public subscript(position: Int) -> JSONView? {
         let e = entry
         guard e.kind == .array, position >= 0, position < Int(e.end) else { return nil }
-        let tape = document.tape
-        var k = index + 1
-        for _ in 0..<position { k = Int(tape[k].next) }
-        return JSONView(document: document, index: k)
+        return JSONView(document: document, index: document.element(position, ofArrayAt: index))
     }
 
     /// Walks object keys (and, where the container is an array, decimal indexes), as
