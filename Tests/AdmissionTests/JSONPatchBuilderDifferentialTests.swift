@@ -682,6 +682,35 @@ struct JSONPatchBuilderDifferentialTests {
         #expect(tally.readSomething > 100 && tally.readNothing > 100 && tally.repeatedKeyCases > 50)
     }
 
+    /// Long sequences (12–40 calls, overlapping ones among them) take the builder past
+    /// `Edits.linearLimit` into its hashed index, whose bookkeeping must agree too.
+    @Test(arguments: [UInt64(21), 22])
+    func longCallSequencesAgree(seed: UInt64) {
+        var generator = BuilderCaseGenerator(seed: seed)
+        var tally = Tally()
+        for n in 0..<300 {
+            let original = generator.document()
+            let text = generator.text(original, repeats: generator.chance(10))
+            var reference = ReferencePatchBuilder(original: (try? JSONParser.parse(text)) ?? original)
+            var calls: [BuilderCall] = []
+            for _ in 0..<(12 + generator.pick(29)) {
+                let call = generator.call(in: reference.document)
+                calls.append(call)
+                switch call {
+                case .set(let path, let value): try? reference.set(path, to: value)
+                case .ensureObject(let path): try? reference.ensureObject(path)
+                case .remove(let path): try? reference.remove(path)
+                case .read: break
+                }
+                if generator.chance(25) { calls.append(.read(generator.path(in: reference.document))) }
+            }
+            if generator.chance(50) { calls += generator.overlappingCalls(in: original) }
+            Self.run(calls, text: text, label: "seed \(seed) long case \(n)", tally: &tally)
+        }
+        #expect(tally.differences.isEmpty, Self.report(tally))
+        #expect(tally.emitted > 2000)
+    }
+
     @Test(arguments: [UInt64(11), 12, 13])
     func overlappingCallSequencesAgree(seed: UInt64) {
         var generator = BuilderCaseGenerator(seed: seed)
