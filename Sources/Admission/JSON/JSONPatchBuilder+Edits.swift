@@ -145,11 +145,11 @@ extension JSONPatchBuilder {
             lhs.tokens.count == rhs.tokens.count && lhs.tokens.elementsEqual(rhs.tokens, by: utf8Equal)
         }
 
-        /// The length and the last token only: cheap for the many lookups of a walk, and
-        /// sibling paths (the common case of many edits) still differ in their last token.
+        /// Every token: many edits may share a length and a last token (a GPU limit in each
+        /// of 20,000 containers), so hashing less would make them collide.
         func hash(into hasher: inout Hasher) {
             hasher.combine(tokens.count)
-            if let last = tokens.last { JSONKey(last).hash(into: &hasher) }
+            for token in tokens { JSONKey(token).hash(into: &hasher) }
         }
     }
 }
