@@ -59,21 +59,21 @@ public struct JSONPatchBuilder: Sendable {
                 if existing.kind == .object {
                     throw JSONPatchError(message: "refusing to replace the existing map at \(pointer)")
                 }
-                try emit(.replace(path: pointer, value: value))
+                try emit(.replace(path: pointer, value: value), parent: parent)
             } else {
-                try emit(.add(path: pointer, value: value))
+                try emit(.add(path: pointer, value: value), parent: parent)
             }
         case .array:
             if leaf == "-" {
-                try emit(.add(path: pointer, value: value))
+                try emit(.add(path: pointer, value: value), parent: parent)
             } else if let index = JSONPointer.arrayIndex(leaf), index <= parent.count {
                 if index == parent.count {
-                    try emit(.add(path: pointer, value: value))
+                    try emit(.add(path: pointer, value: value), parent: parent)
                 } else if let existing, !existing.equals(value) {
                     if existing.kind == .object {
                         throw JSONPatchError(message: "refusing to replace the existing map at \(pointer)")
                     }
-                    try emit(.replace(path: pointer, value: value))
+                    try emit(.replace(path: pointer, value: value), parent: parent)
                 }
             } else {
                 throw JSONPatchError(message: "array index \"\(leaf)\" of \(pointer) is out of range or malformed")
@@ -109,7 +109,7 @@ public struct JSONPatchBuilder: Sendable {
                 if let child = step(from: current, token, depth: depth, of: path), !child.isNull {
                     current = child
                 } else {
-                    try emit(.add(path: here, value: .object(JSONObject())))
+                    try emit(.add(path: here, value: .object(JSONObject())), parent: current)
                     current = .value(.object(JSONObject()))
                 }
             case .array:
@@ -226,7 +226,9 @@ public struct JSONPatchBuilder: Sendable {
 
     /// Applies `operation` to the edited copy of its parent container (materialising that
     /// container first, with any edits made inside it), then records it.
-    private mutating func emit(_ operation: JSONPatchOperation) throws(JSONPatchError) {
+    /// `parent`, when the caller has it, is the node of the operation's parent (as
+    /// `node(at:merged: false)` gives it), saving a second walk from the root.
+    private mutating func emit(_ operation: JSONPatchOperation, parent parentNode: Node? = nil) throws(JSONPatchError) {
         let tokens = operation.path.tokens
         guard !tokens.isEmpty else { throw JSONPatchError(message: "cannot patch the whole document") }
         let parent = Array(tokens.dropLast())
@@ -235,7 +237,8 @@ public struct JSONPatchBuilder: Sendable {
             try edited.modify(prefixOf: parent, length: length) { (value: inout JSONValue) throws(JSONPatchError) in
                 try JSONPatch.apply(operation.with(path: relative), to: &value)
             }
-        } else if let member = Self.memberValue(of: operation), case .view(let object)? = node(at: parent, merged: false), object.isObject {
+        } else if let member = Self.memberValue(of: operation), case .view(let object)? = parentNode ?? node(at: parent, merged: false),
+                  object.isObject {
             // A member of an object still in the original: keep just the member's value. One
             // kept already is updated where it is: `node(at:)` adds new members in this order,
             // which must stay the order they were first added in (as in `document`).

@@ -21,19 +21,31 @@ struct KnativeServiceSidecarMutation: MutationRule {
         let (target, other) = useLabel ? (injection.label, injection.annotation) : (injection.annotation, injection.label)
         var findings: [Finding] = []
         if target == nil, other == nil || other == "true" {
-            let map = useLabel ? KnativeServiceFields.templateLabels : KnativeServiceFields.templateAnnotations
-            try patch.setField(map + [KnativeServiceFields.injectKey], to: "true")
-            findings.append(note(map, KnativeServiceFields.injectKey))
+            let write = useLabel ? Self.injectLabel : Self.injectAnnotation
+            try patch.setField(write.path, to: "true")
+            findings.append(Finding(ruleID: ids[0], effect: .patch, message: write.note))
         }
         if settings.rewriteAppHTTPProbers,
            try context.object.string(forKey: KnativeServiceFields.rewriteProbersKey, inMapAt: KnativeServiceFields.templateAnnotations) == nil {
-            try patch.setField(KnativeServiceFields.templateAnnotations + [KnativeServiceFields.rewriteProbersKey], to: "true")
-            findings.append(note(KnativeServiceFields.templateAnnotations, KnativeServiceFields.rewriteProbersKey))
+            try patch.setField(Self.rewriteProbers.path, to: "true")
+            findings.append(Finding(ruleID: ids[0], effect: .patch, message: Self.rewriteProbers.note))
         }
         return findings
     }
 
-    private func note(_ map: [String], _ key: String) -> Finding {
-        Finding(ruleID: "KSVC-SIDECAR", effect: .patch, message: "set \(FindingText.field(map, key: key)) = \"true\"")
+    /// A field this rule sets to "true": its path and the note saying so. Built once (this
+    /// rule patches nearly every Knative Service, on the hot path).
+    private struct Write {
+        let path: [String]
+        let note: String
+
+        init(_ map: [String], _ key: String) {
+            path = map + [key]
+            note = "set \(FindingText.field(map, key: key)) = \"true\""
+        }
     }
+
+    private static let injectAnnotation = Write(KnativeServiceFields.templateAnnotations, KnativeServiceFields.injectKey)
+    private static let injectLabel = Write(KnativeServiceFields.templateLabels, KnativeServiceFields.injectKey)
+    private static let rewriteProbers = Write(KnativeServiceFields.templateAnnotations, KnativeServiceFields.rewriteProbersKey)
 }
