@@ -23,6 +23,9 @@ enum KnativeServiceGPUResources {
         var limitPath: [String] { path + ["resources", "limits"] }
     }
 
+    private static let requests = ["resources", "requests"]
+    private static let limits = ["resources", "limits"]
+
     /// Every container, app containers first, in order. Throws when a list, a container, or
     /// a map on the way to the GPU values has the wrong type.
     static func read(_ object: JSONView, resource: String) throws(MalformedObject) -> [Entry] {
@@ -34,8 +37,10 @@ enum KnativeServiceGPUResources {
                     throw MalformedObject(path: FindingText.field(listPath + [String(index)]), expected: "an object")
                 }
                 do {
-                    let request = try container.lookup(["resources", "requests", resource])
-                    let limit = try container.lookup(["resources", "limits", resource])
+                    // As `lookup(["resources", "requests", resource])`, without building the
+                    // path for every container.
+                    let request = try container.object(at: Self.requests)?[resource].flatMap { $0.isNull ? nil : $0 }
+                    let limit = try container.object(at: Self.limits)?[resource].flatMap { $0.isNull ? nil : $0 }
                     entries.append(Entry(isInitContainer: isInit, index: index, request: request, limit: limit))
                 } catch {
                     throw MalformedObject(path: FindingText.field(listPath + [String(index)]) + "." + error.path, expected: error.expected)
