@@ -650,6 +650,26 @@ struct JSONPatchBuilderDifferentialTests {
         Comment(rawValue: "\(tally.differences.count) of \(tally.cases) cases differ; first:\n" + tally.differences.prefix(3).joined(separator: "\n"))
     }
 
+    /// `count` calls drawn against the reference's current document (so they hit what the
+    /// earlier calls built), each followed by a read with `readChance` percent.
+    static func drawCalls(_ count: Int, readChance: Int, over text: [UInt8], _ original: JSONValue,
+                          _ generator: inout BuilderCaseGenerator) -> [BuilderCall] {
+        var reference = ReferencePatchBuilder(original: (try? JSONParser.parse(text)) ?? original)
+        var calls: [BuilderCall] = []
+        for _ in 0..<count {
+            let call = generator.call(in: reference.document)
+            calls.append(call)
+            switch call {
+            case .set(let path, let value): try? reference.set(path, to: value)
+            case .ensureObject(let path): try? reference.ensureObject(path)
+            case .remove(let path): try? reference.remove(path)
+            case .read: break
+            }
+            if generator.chance(readChance) { calls.append(.read(generator.path(in: reference.document))) }
+        }
+        return calls
+    }
+
     @Test(arguments: [UInt64(1), 2, 3, 4])
     func randomCallSequencesAgree(seed: UInt64) {
         var generator = BuilderCaseGenerator(seed: seed)
@@ -659,21 +679,7 @@ struct JSONPatchBuilderDifferentialTests {
             let repeats = generator.chance(15)
             if repeats { tally.repeatedKeyCases += 1 }
             let text = generator.text(original, repeats: repeats)
-            // Calls are drawn against the reference's current document (so they hit what the
-            // earlier calls built), with reads in between.
-            var reference = ReferencePatchBuilder(original: (try? JSONParser.parse(text)) ?? original)
-            var calls: [BuilderCall] = []
-            for _ in 0..<(1 + generator.pick(8)) {
-                let call = generator.call(in: reference.document)
-                calls.append(call)
-                switch call {
-                case .set(let path, let value): try? reference.set(path, to: value)
-                case .ensureObject(let path): try? reference.ensureObject(path)
-                case .remove(let path): try? reference.remove(path)
-                case .read: break
-                }
-                if generator.chance(40) { calls.append(.read(generator.path(in: reference.document))) }
-            }
+            let calls = Self.drawCalls(1 + generator.pick(8), readChance: 40, over: text, original, &generator)
             Self.run(calls, text: text, label: "seed \(seed) case \(n)", tally: &tally)
         }
         #expect(tally.differences.isEmpty, Self.report(tally))
@@ -691,19 +697,7 @@ struct JSONPatchBuilderDifferentialTests {
         for n in 0..<300 {
             let original = generator.document()
             let text = generator.text(original, repeats: generator.chance(10))
-            var reference = ReferencePatchBuilder(original: (try? JSONParser.parse(text)) ?? original)
-            var calls: [BuilderCall] = []
-            for _ in 0..<(12 + generator.pick(29)) {
-                let call = generator.call(in: reference.document)
-                calls.append(call)
-                switch call {
-                case .set(let path, let value): try? reference.set(path, to: value)
-                case .ensureObject(let path): try? reference.ensureObject(path)
-                case .remove(let path): try? reference.remove(path)
-                case .read: break
-                }
-                if generator.chance(25) { calls.append(.read(generator.path(in: reference.document))) }
-            }
+            var calls = Self.drawCalls(12 + generator.pick(29), readChance: 25, over: text, original, &generator)
             if generator.chance(50) { calls += generator.overlappingCalls(in: original) }
             Self.run(calls, text: text, label: "seed \(seed) long case \(n)", tally: &tally)
         }
