@@ -111,7 +111,8 @@ public struct JSONView: Sendable {
 
     /// The tape index of the value of member `key` of the object at `object`, or nil (also
     /// when it is not an object). Compares raw key bytes (length first) and decodes only keys
-    /// written with escapes; stops at the first match unless the object repeats keys.
+    /// written with escapes; scans the whole object and keeps the last match (repeated keys
+    /// are not detected while parsing).
     private static func position(of key: UnsafeBufferPointer<UInt8>, in object: Int,
                                  _ bytes: UnsafeBufferPointer<UInt8>, _ tape: UnsafeBufferPointer<JSONTapeEntry>) -> Int? {
         guard object < tape.count else { return nil }
