@@ -162,9 +162,21 @@ public struct JSONPatchBuilder: Sendable {
 
         /// A member (objects) or an element by decimal index (arrays).
         func child(_ token: String) -> Node? {
+            // One step of `[path:]`, without building a one-token path array per step.
             switch self {
-            case .view(let view): return view[path: [token]].map(Node.view)
-            case .value(let value): return value[path: [token]].map(Node.value)
+            case .view(let view):
+                switch view.entry.kind {
+                case .object: return view[token].map(Node.view)
+                case .array: return JSONPointer.arrayIndex(token).flatMap { view[$0] }.map(Node.view)
+                default: return nil
+                }
+            case .value(.object(let object)):
+                return object[token].map(Node.value)
+            case .value(.array(let array)):
+                guard let i = JSONPointer.arrayIndex(token), i < array.count else { return nil }
+                return .value(array[i])
+            case .value:
+                return nil
             }
         }
 

@@ -117,23 +117,28 @@ public struct JSONView: Sendable {
                                  _ bytes: UnsafeBufferPointer<UInt8>, _ tape: UnsafeBufferPointer<JSONTapeEntry>) -> Int? {
         guard object < tape.count else { return nil }
         let e = tape[object]
-        guard e.kind == .object, let base = bytes.baseAddress else { return nil }
+        guard e.kind == .object, let base = bytes.baseAddress, let entries = tape.baseAddress else { return nil }
+        let keyCount = key.count
+        // The key's first byte, compared before calling memcmp: sibling keys of one length
+        // rarely share it. (Entries stay inside the tape: a member's key and value entries
+        // exist by construction of the tape.)
+        let keyFirst = keyCount > 0 ? key[0] : 0
+        // An empty key may have no address; it is then never read (length 0 matches at once).
+        guard let keyBase = key.baseAddress ?? (keyCount == 0 ? base : nil) else { return nil }
         var found: Int?
         var k = object + 1
         for _ in 0..<Int(e.end) {
-            let keyEntry = tape[k]
-            let length = Int(keyEntry.end &- keyEntry.start)
-            let matches: Bool
+            let keyEntry = entries[k]
+            let start = Int(keyEntry.start)
             if keyEntry.flag {
-                matches = JSONParser.decodedBytes(bytes, keyEntry).elementsEqual(key)
-            } else {
-                matches = length == key.count
-                    && (length == 0 || key.baseAddress.map { memcmp(base + Int(keyEntry.start), $0, length) == 0 } ?? false)
+                if JSONParser.decodedBytes(bytes, keyEntry).elementsEqual(key) { found = k + 1 }
+            } else if Int(keyEntry.end) &- start == keyCount,
+                      keyCount == 0 || (base[start] == keyFirst && memcmp(base + start, keyBase, keyCount) == 0) {
+                // No early exit: with a repeated key the last one wins (duplicates are not
+                // detected while parsing), and Kubernetes objects are small.
+                found = k + 1
             }
-            // No early exit: with a repeated key the last one wins (duplicates are not
-            // detected while parsing), and Kubernetes objects are small.
-            if matches { found = k + 1 }
-            k = Int(tape[k + 1].next)
+            k = Int(entries[k + 1].next)
         }
         return found
     }

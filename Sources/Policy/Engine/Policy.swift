@@ -10,6 +10,10 @@ public struct Policy: Sendable {
     public let configuration: PolicyConfiguration
     let mutations: [any MutationRule]
     let validations: [any ValidationRule]
+    /// The rules not switched off by `rules.disabled`, chosen once here rather than by
+    /// hashing rule IDs on every review.
+    private let enabledMutations: [any MutationRule]
+    private let enabledValidations: [any ValidationRule]
 
     public init(configuration: PolicyConfiguration = PolicyConfiguration(),
                 mutations: [any MutationRule] = Policy.defaultMutations,
@@ -17,6 +21,10 @@ public struct Policy: Sendable {
         self.configuration = configuration
         self.mutations = mutations
         self.validations = validations
+        let disabled = configuration.rules.disabled
+        let isEnabled = { (ids: [String]) in ids.contains { !disabled.contains($0) } }
+        enabledMutations = mutations.filter { isEnabled($0.ids) }
+        enabledValidations = validations.filter { isEnabled($0.ids) }
     }
 
     // MARK: - Mutation (/mutate)
@@ -28,7 +36,7 @@ public struct Policy: Sendable {
         let original = request.object
         let context = RuleContext(request: request, object: original?.isObject == true ? original ?? Self.emptyObject : Self.emptyObject,
                                   configuration: configuration)
-        let active = mutations.filter { isEnabled($0.ids) && $0.applies(to: context) }
+        let active = enabledMutations.filter { $0.applies(to: context) }
         guard !active.isEmpty else { return allow(request) }
         guard original?.isObject == true else {
             return malformedOnMutate(request, MalformedObject(path: "request.object", expected: "an object"), rule: active[0].ids[0])
@@ -42,7 +50,7 @@ public struct Policy: Sendable {
                 return malformedOnMutate(request, error, rule: rule.ids.first ?? "POLICY")
             }
         }
-        findings = findings.filter { !configuration.rules.disabled.contains($0.ruleID) }
+        findings = withoutDisabled(findings)
         let warnings = findings.filter { $0.effect != .patch }.map(\.text)
         let patched = findings.map { $0.effect == .deny ? Finding(ruleID: $0.ruleID, effect: .warn, message: $0.message) : $0 }
         let patch = builder.isEmpty ? nil : builder.patch
@@ -62,7 +70,7 @@ public struct Policy: Sendable {
         let original = request.object
         let context = RuleContext(request: request, object: original?.isObject == true ? original ?? Self.emptyObject : Self.emptyObject,
                                   configuration: configuration)
-        let active = validations.filter { isEnabled($0.ids) && $0.applies(to: context) }
+        let active = enabledValidations.filter { $0.applies(to: context) }
         guard !active.isEmpty else { return allow(request) }
         var findings: [Finding] = []
         if original?.isObject != true {
@@ -76,7 +84,7 @@ public struct Policy: Sendable {
                 }
             }
         }
-        findings = Self.collapsingRepeatedMalformed(findings.filter { !configuration.rules.disabled.contains($0.ruleID) }).map(enforce)
+        findings = Self.collapsingRepeatedMalformed(withoutDisabled(findings)).map(enforce)
         let denials = findings.filter { $0.effect == .deny }
         let warnings = findings.filter { $0.effect == .warn }.map(\.text)
         guard !denials.isEmpty else {
@@ -109,8 +117,10 @@ public struct Policy: Sendable {
     /// kind, name and namespace; the engine then answers "must be an object").
     static let emptyObject = JSONView(.object(JSONObject()))
 
-    private func isEnabled(_ ids: [String]) -> Bool {
-        ids.contains { !configuration.rules.disabled.contains($0) }
+    /// The findings whose rule ID is not disabled (a rule with several IDs may be partly off).
+    private func withoutDisabled(_ findings: [Finding]) -> [Finding] {
+        let disabled = configuration.rules.disabled
+        return disabled.isEmpty ? findings : findings.filter { !disabled.contains($0.ruleID) }
     }
 
     private func allow(_ request: AdmissionRequest) -> PolicyDecision {
