@@ -184,6 +184,68 @@ struct JSONViewTests {
         #expect(withDuplicates > 500, "top-level objects with a repeated key: \(withDuplicates)")
     }
 
+    /// The walk readers use, by an independent model: step by step through `JSONValue`s.
+    static func modelWalk(_ value: JSONValue, _ path: [String]) -> (found: JSONValue?, notObjectAt: Int?) {
+        var current = value
+        for (depth, key) in path.enumerated() {
+            switch current {
+            case .object(let object):
+                guard let next = object[key], !next.isNull else { return (nil, nil) }
+                current = next
+            case .null: return (nil, nil)
+            default: return (nil, depth)
+            }
+        }
+        return (current, nil)
+    }
+
+    @Test func walkAndForEachMemberAgreeWithAnIndependentModel() throws {
+        var generator = RepeatedKeyGenerator(seed: 0x3A1C_0FF5)
+        var random = SeededGenerator(seed: 0x77)
+        var found = 0, absent = 0, notObject = 0
+        for n in 0..<1500 {
+            let (text, expected) = generator.object(depth: 0)
+            let root = try JSONDocument(parsing: Array(text.utf8)).root
+            // Paths through keys that exist (and one that may not) in the model.
+            for _ in 0..<8 {
+                var path: [String] = []
+                var current = expected
+                while path.count < 4, case .object(let object) = current, object.count > 0 {
+                    let member = object[Int(random.next() % UInt64(object.count))]
+                    path.append(random.next() % 6 == 0 ? member.key + "x" : member.key)
+                    current = member.value
+                }
+                if random.next() % 4 == 0 { path.append("a") }
+                let model = Self.modelWalk(expected, path)
+                switch root.walk(path) {
+                case .found(let view):
+                    found += 1
+                    #expect(model.found.map { view.materialized() == $0 } == true, "document \(n) path \(path): found, model \(model)")
+                case .absent:
+                    absent += 1
+                    #expect(model.found == nil && model.notObjectAt == nil, "document \(n) path \(path): absent, model \(model)")
+                case .notObject(let depth):
+                    notObject += 1
+                    #expect(model.notObjectAt == depth, "document \(n) path \(path): not an object at \(depth), model \(model)")
+                }
+            }
+            // forEachMember, keeping the last value per key, gives the model's members.
+            var last: [[UInt8]: JSONValue] = [:]
+            var order: [[UInt8]] = []
+            root.forEachMember { key, value in
+                let bytes = Array(key)
+                if last[bytes] == nil { order.append(bytes) }
+                last[bytes] = value.materialized()
+            }
+            guard case .object(let object) = expected else { continue }
+            #expect(order == object.members.map { Array($0.key.utf8) }, "document \(n): member order")
+            for member in object.members {
+                #expect(last[Array(member.key.utf8)] == member.value, "document \(n): member \(member.key.debugDescription)")
+            }
+        }
+        #expect(found > 1000 && absent > 1000 && notObject > 300, "found \(found), absent \(absent), not an object \(notObject)")
+    }
+
     // MARK: - 2. Duplicate keys on the three detection paths
 
     /// Asserts the duplicate semantics for `text`: flagged, `key` gives `last`, `members` has

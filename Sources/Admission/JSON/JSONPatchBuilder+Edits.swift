@@ -85,7 +85,10 @@ extension JSONPatchBuilder {
                     few[i].value = value
                     return
                 }
-                few.removeAll { $0.path.count > path.count && Self.same($0.path.prefix(path.count), path[...]) }
+                if few.contains(where: { $0.path.count > path.count }) {
+                    few.removeAll { $0.path.count > path.count && Self.same($0.path.prefix(path.count), path[...]) }
+                }
+                if few.isEmpty { few.reserveCapacity(Self.linearLimit + 1) }
                 few.append(Entry(path: path, value: value, order: nextOrder))
                 nextOrder += 1
                 if few.count > Self.linearLimit {

@@ -51,7 +51,8 @@ public struct JSONPatchBuilder: Sendable {
         let pointer = JSONPointer(tokens: path)
         // The member as it is now: from the parent node, unless edits lie at or inside it (then
         // its contents must be built with them, for the equality check).
-        let existing = edited.value(at: path[...]) != nil || edited.hasEdits(below: path[...]) ? node(at: path) : parent.child(leaf)
+        let existing = !edited.isEmpty && (edited.value(at: path[...]) != nil || edited.hasEdits(below: path[...]))
+            ? node(at: path) : parent.child(leaf)
         switch parent.kind {
         case .object:
             if let existing, !existing.isNull {
@@ -197,7 +198,7 @@ public struct JSONPatchBuilder: Sendable {
 
     /// The root of the patched document.
     private var rootNode: Node {
-        if let root = edited.value(at: []) { return .value(root) }
+        if !edited.isEmpty, let root = edited.value(at: []) { return .value(root) }
         return .view(original)
     }
 
@@ -205,7 +206,7 @@ public struct JSONPatchBuilder: Sendable {
     /// edited container it is that container's value; else the original's, unless the child
     /// itself is an edited container.
     private func step(from current: Node, _ token: String, depth: Int, of path: ArraySlice<String>) -> Node? {
-        if case .view = current, let value = edited.value(at: path.prefix(depth + 1)) {
+        if case .view = current, !edited.isEmpty, let value = edited.value(at: path.prefix(depth + 1)) {
             return .value(value)
         }
         return current.child(token)
@@ -243,19 +244,22 @@ public struct JSONPatchBuilder: Sendable {
     private mutating func emit(_ operation: JSONPatchOperation, parent parentNode: Node? = nil) throws(JSONPatchError) {
         let tokens = operation.path.tokens
         guard !tokens.isEmpty else { throw JSONPatchError(message: "cannot patch the whole document") }
-        let parent = Array(tokens.dropLast())
-        if let length = edited.prefixLength(of: parent[...]) {
+        let parentPath = tokens.dropLast()
+        if operations.isEmpty { operations.reserveCapacity(4) }
+        if !edited.isEmpty, let length = edited.prefixLength(of: parentPath) {
             let relative = JSONPointer(tokens: Array(tokens[length...]))
-            try edited.modify(prefixOf: parent, length: length) { (value: inout JSONValue) throws(JSONPatchError) in
+            try edited.modify(prefixOf: Array(parentPath), length: length) { (value: inout JSONValue) throws(JSONPatchError) in
                 try JSONPatch.apply(operation.with(path: relative), to: &value)
             }
-        } else if let member = Self.memberValue(of: operation), case .view(let object)? = parentNode ?? node(at: parent, merged: false),
+        } else if let member = Self.memberValue(of: operation),
+                  case .view(let object)? = parentNode ?? node(at: Array(parentPath), merged: false),
                   object.isObject {
             // A member of an object still in the original: keep just the member's value. One
             // kept already is updated where it is: `node(at:)` adds new members in this order,
             // which must stay the order they were first added in (as in `document`).
             edited.set(tokens, member)
         } else {
+            let parent = Array(parentPath)
             guard var container = node(at: parent)?.materialized() else {
                 throw JSONPatchError(message: "the parent of \(operation.path) does not exist")
             }

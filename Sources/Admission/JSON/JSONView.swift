@@ -269,3 +269,82 @@ public struct JSONView: Sendable {
         }
     }
 }
+
+extension JSONView {
+    /// Calls `body` with each member's key (decoded UTF-8 bytes, valid only during the call)
+    /// and its value's view, in source order, repeated keys included (a reader keeping the last
+    /// match per key gets `self[key]`'s answers). Nothing for a non-object. For readers that
+    /// want several members of one object: one scan instead of one per key.
+    @inline(__always)
+    func forEachMember<E: Error>(_ body: (UnsafeBufferPointer<UInt8>, JSONView) throws(E) -> Void) throws(E) {
+        let e = entry
+        guard e.kind == .object else { return }
+        let document = document
+        try document.bytes.withUnsafeBufferPointer { (bytes) throws(E) in
+            try document.tape.withUnsafeBufferPointer { (tape) throws(E) in
+                var k = index + 1
+                for _ in 0..<Int(e.end) {
+                    let keyEntry = tape[k]
+                    let value = JSONView(document: document, index: k + 1)
+                    if keyEntry.flag {
+                        let decoded = JSONParser.decodedBytes(bytes, keyEntry)
+                        try decoded.withUnsafeBufferPointer { (key) throws(E) in try body(key, value) }
+                    } else {
+                        try body(UnsafeBufferPointer(rebasing: bytes[Int(keyEntry.start)..<Int(keyEntry.end)]), value)
+                    }
+                    k = Int(tape[k + 1].next)
+                }
+            }
+        }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether these bytes are exactly `literal`'s UTF-8.
+    @inline(__always)
+    func equals(_ literal: StaticString) -> Bool {
+        count == literal.utf8CodeUnitCount
+            && (count == 0 || baseAddress.map { memcmp($0, literal.utf8Start, count) == 0 } ?? false)
+    }
+}
+
+extension JSONView {
+    /// Where a walk through nested objects ended (`walk(_:)`).
+    public enum Walk: Sendable {
+        /// The value at the end of the path (not null).
+        case found(JSONView)
+        /// A member on the way is missing or null, or a value on the way is null.
+        case absent
+        /// The value at `path.prefix(depth)` is neither an object nor null.
+        case notObject(depth: Int)
+    }
+
+    /// Follows `path` through object members (the last of a repeated key, as `self[key]`), in
+    /// one pass over the tape: the readers' hot path, which would otherwise make a view (and
+    /// count a reference) per step. A null anywhere on the way, or at the end, is `absent`.
+    public func walk(_ path: [String]) -> Walk {
+        if path.isEmpty { return .found(self) }
+        let outcome: (index: Int, depth: Int) = document.bytes.withUnsafeBufferPointer { bytes in
+            document.tape.withUnsafeBufferPointer { tape in
+                var current = index
+                for (depth, key) in path.enumerated() {
+                    switch tape[current].kind {
+                    case .object: break
+                    case .null: return (-1, 0)
+                    default: return (-2, depth)
+                    }
+                    var key = key
+                    guard let next = key.withUTF8({ JSONView.position(of: $0, in: current, bytes, tape) }),
+                          tape[next].kind != .null else { return (-1, 0) }
+                    current = next
+                }
+                return (current, 0)
+            }
+        }
+        switch outcome.index {
+        case -1: return .absent
+        case -2: return .notObject(depth: outcome.depth)
+        default: return .found(JSONView(document: document, index: outcome.index))
+        }
+    }
+}

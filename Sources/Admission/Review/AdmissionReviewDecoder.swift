@@ -76,35 +76,57 @@ public enum AdmissionReviewDecoder {
     /// Reads the known members by key (unknown ones are never decoded: no strings are built
     /// for them); a repeated key counts with its last value, as everywhere in this decoder.
     private static func decodeRequest(_ fields: JSONView) throws(AdmissionReviewError) -> AdmissionRequest {
-        func member(_ key: String) -> JSONView? { fields[key] }
-        guard let uidValue = member("uid"), let uid = try optionalString(uidValue, "request.uid") else { throw .missing("request.uid") }
+        // One scan of `request` picks up every member read below (the last of a repeated key).
+        var uidValue, kindValue, resourceValue, operationValue, subResource, requestKind, requestResource: JSONView?
+        var name, namespace, userInfo, object, oldObject, dryRun, options: JSONView?
+        fields.forEachMember { key, value in
+            switch key.count {
+            case 3: if key.equals("uid") { uidValue = value }
+            case 4:
+                if key.equals("kind") { kindValue = value } else if key.equals("name") { name = value }
+            case 6:
+                if key.equals("object") { object = value } else if key.equals("dryRun") { dryRun = value }
+            case 7: if key.equals("options") { options = value }
+            case 8:
+                if key.equals("resource") { resourceValue = value } else if key.equals("userInfo") { userInfo = value }
+            case 9:
+                if key.equals("operation") { operationValue = value }
+                else if key.equals("namespace") { namespace = value }
+                else if key.equals("oldObject") { oldObject = value }
+            case 11:
+                if key.equals("subResource") { subResource = value } else if key.equals("requestKind") { requestKind = value }
+            case 15: if key.equals("requestResource") { requestResource = value }
+            default: break
+            }
+        }
+        guard let uidValue = uidValue, let uid = try optionalString(uidValue, "request.uid") else { throw .missing("request.uid") }
         guard !uid.isEmpty else { throw .empty("request.uid") }
-        guard let kindValue = member("kind"), let kind = try groupVersionKind(kindValue, "request.kind") else {
+        guard let kindValue = kindValue, let kind = try groupVersionKind(kindValue, "request.kind") else {
             throw .missing("request.kind")
         }
-        guard let resourceValue = member("resource"), let resource = try groupVersionResource(resourceValue, "request.resource") else {
+        guard let resourceValue = resourceValue, let resource = try groupVersionResource(resourceValue, "request.resource") else {
             throw .missing("request.resource")
         }
-        guard let operationValue = member("operation"), let operation = try decodeOperation(operationValue) else {
+        guard let operationValue = operationValue, let operation = try decodeOperation(operationValue) else {
             throw .missing("request.operation")
         }
         var request = AdmissionRequest(uid: uid, kind: kind, resource: resource, operation: operation)
-        if let value = member("subResource") { request.subResource = try optionalString(value, "request.subResource") }
-        if let value = member("requestKind") { request.requestKind = try groupVersionKind(value, "request.requestKind") }
-        if let value = member("requestResource") { request.requestResource = try groupVersionResource(value, "request.requestResource") }
-        if let value = member("name") { request.name = try optionalString(value, "request.name") }
-        if let value = member("namespace") { request.namespace = try optionalString(value, "request.namespace") }
-        if let value = member("userInfo") { request.userInfo = try optionalObject(value, "request.userInfo") }
-        if let value = member("object"), !value.isNull { request.object = value }
-        if let value = member("oldObject"), !value.isNull { request.oldObject = value }
-        if let value = member("dryRun") {
+        if let value = subResource { request.subResource = try optionalString(value, "request.subResource") }
+        if let value = requestKind { request.requestKind = try groupVersionKind(value, "request.requestKind") }
+        if let value = requestResource { request.requestResource = try groupVersionResource(value, "request.requestResource") }
+        if let value = name { request.name = try optionalString(value, "request.name") }
+        if let value = namespace { request.namespace = try optionalString(value, "request.namespace") }
+        if let value = userInfo { request.userInfo = try optionalObject(value, "request.userInfo") }
+        if let value = object, !value.isNull { request.object = value }
+        if let value = oldObject, !value.isNull { request.oldObject = value }
+        if let value = dryRun {
             if let flag = value.boolValue {
                 request.dryRun = flag
             } else if !value.isNull {
                 throw .wrongType("request.dryRun", expected: "a boolean", got: value)
             }
         }
-        if let value = member("options") { request.options = try optionalObject(value, "request.options") }
+        if let value = options { request.options = try optionalObject(value, "request.options") }
         return request
     }
 
@@ -141,36 +163,52 @@ public enum AdmissionReviewDecoder {
         throw .wrongType(field, expected: "an object", got: value)
     }
 
-    /// A required non-empty string member of `object`.
-    private static func requiredString(_ object: JSONView, _ key: String, _ parent: String) throws(AdmissionReviewError) -> String {
-        // The field name is built only for an error (this runs four times per review).
-        guard let value = object[key] else { throw .missing(parent + "." + key) }
+    /// A required non-empty string: `value` is member `key` of the object named `parent`.
+    private static func requiredString(_ value: JSONView?, _ key: @autoclosure () -> String,
+                                       _ parent: String) throws(AdmissionReviewError) -> String {
+        // The field name is built only for an error (this runs eight times per review).
+        guard let value else { throw .missing(parent + "." + key()) }
         if let text = value.stringValue {
-            guard !text.isEmpty else { throw .empty(parent + "." + key) }
+            guard !text.isEmpty else { throw .empty(parent + "." + key()) }
             return text
         }
-        if value.isNull { throw .missing(parent + "." + key) }
-        throw .wrongType(parent + "." + key, expected: "a string", got: value)
+        if value.isNull { throw .missing(parent + "." + key()) }
+        throw .wrongType(parent + "." + key(), expected: "a string", got: value)
     }
 
-    /// `group` may be absent or empty (the core group); the other two are required.
-    private static func group(_ object: JSONView, _ parent: String) throws(AdmissionReviewError) -> String {
-        guard let value = object["group"] else { return "" }
-        if let text = value.stringValue { return text }
-        return try optionalString(value, parent + ".group") ?? ""
+    /// The `group`, `version` and kind-or-resource members of `value` (an object), found in
+    /// one scan (`third` is "kind" or "resource"). `group` may be absent or empty (the core
+    /// group); the other two are required.
+    private static func groupVersionName(_ value: JSONView, third: StaticString,
+                                         _ field: String) throws(AdmissionReviewError) -> (String, String, String) {
+        var groupValue, versionValue, thirdValue: JSONView?
+        value.forEachMember { key, member in
+            if key.equals("group") { groupValue = member }
+            else if key.equals("version") { versionValue = member }
+            else if key.equals(third) { thirdValue = member }
+        }
+        var group = ""
+        if let groupValue {
+            if let text = groupValue.stringValue {
+                group = text
+            } else {
+                group = try optionalString(groupValue, field + ".group") ?? ""
+            }
+        }
+        return (group, try requiredString(versionValue, "version", field), try requiredString(thirdValue, "\(third)", field))
     }
 
     private static func groupVersionKind(_ value: JSONView, _ field: String) throws(AdmissionReviewError) -> GroupVersionKind? {
         if value.isNull { return nil }
         guard value.isObject else { throw .wrongType(field, expected: "an object", got: value) }
-        return GroupVersionKind(group: try group(value, field), version: try requiredString(value, "version", field),
-                                kind: try requiredString(value, "kind", field))
+        let (group, version, kind) = try groupVersionName(value, third: "kind", field)
+        return GroupVersionKind(group: group, version: version, kind: kind)
     }
 
     private static func groupVersionResource(_ value: JSONView, _ field: String) throws(AdmissionReviewError) -> GroupVersionResource? {
         if value.isNull { return nil }
         guard value.isObject else { throw .wrongType(field, expected: "an object", got: value) }
-        return GroupVersionResource(group: try group(value, field), version: try requiredString(value, "version", field),
-                                    resource: try requiredString(value, "resource", field))
+        let (group, version, resource) = try groupVersionName(value, third: "resource", field)
+        return GroupVersionResource(group: group, version: version, resource: resource)
     }
 }

@@ -5,19 +5,11 @@ extension JSONView {
     /// The value at `path`, or nil when it (or a parent) is absent or null. Throws when a
     /// parent on the way is present but not an object.
     public func lookup(_ path: [String]) throws(MalformedObject) -> JSONView? {
-        var current = self
-        for (index, key) in path.enumerated() {
-            switch current.kind {
-            case .object:
-                guard let next = current[key], !next.isNull else { return nil }
-                current = next
-            case .null:
-                return nil
-            default:
-                throw MalformedObject(path: Self.dotted(Array(path.prefix(index))), expected: "an object")
-            }
+        switch walk(path) {
+        case .found(let value): return value
+        case .absent: return nil
+        case .notObject(let depth): throw MalformedObject(path: Self.dotted(Array(path.prefix(depth))), expected: "an object")
         }
-        return current
     }
 
     /// The object at `path`, nil when absent or null; throws when present with another type.
