@@ -101,6 +101,12 @@ public struct JSONPatchBuilder: Sendable {
     /// The node at the end of `path` must be an object (or, with `allowArray`, an array); it is
     /// returned (unmerged: see `node(at:merged:)`).
     private mutating func ensureObject(_ path: ArraySlice<String>, allowArray: Bool) throws(JSONPatchError) -> Node {
+        // The common case in one pass over the tape: every map on the way exists in the
+        // original and no edit lies at or above any of them, so nothing needs adding.
+        if edited.isEmpty || edited.prefixLength(of: path) == nil, case .found(let object) = original.walk(Array(path)),
+           object.isObject {
+            return .view(object)
+        }
         var current = rootNode
         for (depth, token) in path.enumerated() {
             // Built only when an operation or an error needs it (this walk runs for every set).
