@@ -111,6 +111,28 @@ struct EncoderDifferentialTests {
         }
     }
 
+    @Test func answersAgreeWithThePreviousEncoder() {
+        var generator = SeededGenerator(seed: 1_1_9)
+        var sizes = (small: 0, large: 0)
+        for n in 0..<1500 {
+            let allowed = Bool.random(using: &generator)
+            var response = AdmissionResponse(uid: Self.randomString(&generator), allowed: allowed)
+            if Int.random(in: 0..<3, using: &generator) == 0 {
+                response.status = AdmissionResponse.Status(
+                    code: [0, 200, 403, -1, Int.max, Int.min].randomElement(using: &generator) ?? 0,
+                    reason: Self.randomString(&generator), message: n % 7 == 0 ? Self.randomLongString(&generator) : Self.randomString(&generator))
+            }
+            if Bool.random(using: &generator) { response.patch = Self.randomPatch(&generator) }
+            response.warnings = (0..<Int.random(in: 0...3, using: &generator)).map { _ in Self.randomString(&generator) }
+            for apiVersion in ["admission.k8s.io/v1", "admission.k8s.io/v1beta1", Self.randomString(&generator)] {
+                let expected = ReferenceAdmissionReviewEncoder.encode(response, apiVersion: apiVersion)
+                #expect(AdmissionReviewEncoder.encode(response, apiVersion: apiVersion) == expected, "\(response)")
+                if expected.count > [UInt8].stackWriteLimit { sizes.large += 1 } else { sizes.small += 1 }
+            }
+        }
+        #expect(sizes.small > 100 && sizes.large > 100, "\(sizes)")
+    }
+
     // MARK: - The fixed-size output
 
     /// A write that does not fit is dropped whole and flagged; nothing lands past the end.
