@@ -38,14 +38,31 @@ public enum Base64 {
         guard count > 0, let input = bytes.baseAddress, let out = output.baseAddress else { return true }
         pairs.withUnsafeBufferPointer { pairs in
             // In bounds: every table index is masked to 12 bits (`pairs` has 4096 entries);
-            // `o == i / 3 * 4` throughout, so a round that reads `i ..< i + 8` (only while that
-            // is within `count`) or `i ..< i + 3` writes below `(i + 6) / 3 * 4` or
-            // `(i + 3) / 3 * 4`, both at most `encodedCount(count)`, which `output` holds.
+            // `o == i / 3 * 4` throughout, so a round that reads `i ..< i + 14`, `i ..< i + 8`
+            // (only while that is within `count`) or `i ..< i + 3` writes below
+            // `(i + 12) / 3 * 4`, `(i + 6) / 3 * 4` or `(i + 3) / 3 * 4`, all at most
+            // `encodedCount(count)`, which `output` holds.
             @inline(__always) func store(_ n: UInt64, _ o: Int) {
                 UnsafeMutableRawPointer(out + o).storeBytes(of: pairs[Int(truncatingIfNeeded: n & 0xFFF)].littleEndian, as: UInt16.self)
             }
             var i = 0
             var o = 0
+            while count &- i >= 14 {
+                // Two rounds of the loop below at once (its reads end at `i + 14`): half the
+                // loop overhead per byte.
+                let first = UInt64(bigEndian: input.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let second = UInt64(bigEndian: input.loadUnaligned(fromByteOffset: i &+ 6, as: UInt64.self))
+                store(first >> 52, o)
+                store(first >> 40, o &+ 2)
+                store(first >> 28, o &+ 4)
+                store(first >> 16, o &+ 6)
+                store(second >> 52, o &+ 8)
+                store(second >> 40, o &+ 10)
+                store(second >> 28, o &+ 12)
+                store(second >> 16, o &+ 14)
+                i &+= 12
+                o &+= 16
+            }
             while count &- i >= 8 {
                 // Big-endian, the first input byte is the top byte: the six used bytes are the
                 // top 48 bits, four 12-bit halves of two 3-byte groups.
