@@ -81,3 +81,85 @@ struct Base64Tests {
         }
     }
 }
+
+/// The encoder against a bit-by-bit one and the encoder it replaced (`ReferenceBase64`), at
+/// every length up to 300 and a few large ones.
+extension Base64Tests {
+    /// RFC 4648 §4 one bit group at a time, as plainly as it can be written.
+    static func plainBase64(_ bytes: [UInt8]) -> [UInt8] {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var bits: [UInt8] = []
+        for byte in bytes {
+            for shift in stride(from: 7, through: 0, by: -1) { bits.append(byte >> UInt8(shift) & 1) }
+        }
+        var out: [UInt8] = []
+        var i = 0
+        while i < bits.count {
+            var value = 0
+            for k in 0..<6 { value = value << 1 | Int(i + k < bits.count ? bits[i + k] : 0) }
+            out.append(alphabet[value])
+            i += 6
+        }
+        while out.count % 4 != 0 { out.append(UInt8(ascii: "=")) }
+        return out
+    }
+
+    static func randomBytes(_ count: Int, _ generator: inout SeededGenerator) -> [UInt8] {
+        (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+
+    @Test func base64AgreesWithAPlainEncoderAtEveryLength() {
+        var generator = SeededGenerator(seed: 4648_2)
+        for length in Array(0...300) + [1023, 1024, 1025, 4096, 65_537, 1_000_003] {
+            let bytes = Self.randomBytes(length, &generator)
+            var expected: [UInt8] = []
+            if length <= 4096 { expected = Self.plainBase64(bytes) } else { ReferenceBase64.encode(bytes, appendingTo: &expected) }
+            #expect(Base64.encode(bytes) == expected, "length \(length)")
+            var appended = Array("prefix".utf8)
+            Base64.encode(bytes, appendingTo: &appended)
+            #expect(appended == Array("prefix".utf8) + expected, "length \(length)")
+            var reference: [UInt8] = []
+            ReferenceBase64.encode(bytes, appendingTo: &reference)
+            #expect(reference == expected, "length \(length)")
+        }
+    }
+
+    /// All-zero, all-one and every byte value: each character of the alphabet and each pair
+    /// of the two-character table is reached.
+    @Test func base64AgreesOnEveryBytePattern() {
+        let patterns: [[UInt8]] = [
+            [UInt8](repeating: 0, count: 300), [UInt8](repeating: 0xFF, count: 300),
+            (0..<768).map { UInt8(truncatingIfNeeded: $0) }, (0..<768).map { UInt8(truncatingIfNeeded: 255 - $0 % 256) },
+            (0..<4096 * 3).map { UInt8(truncatingIfNeeded: $0 * 7 / 3) },
+        ]
+        for bytes in patterns {
+            #expect(Base64.encode(bytes) == Self.plainBase64(bytes))
+        }
+    }
+
+    /// `encode(_:into:)` writes exactly `encodedCount` bytes, refuses a short buffer without
+    /// writing, and leaves the rest of a longer one alone.
+    @Test func base64IntoABufferStaysInItsBounds() {
+        var generator = SeededGenerator(seed: 17)
+        for length in 0...40 {
+            let bytes = Self.randomBytes(length, &generator)
+            let needed = Base64.encodedCount(length)
+            var buffer = [UInt8](repeating: 0xAA, count: needed + 8)
+            let written = buffer.withUnsafeMutableBufferPointer { out in
+                bytes.withUnsafeBytes { Base64.encode($0, into: UnsafeMutableBufferPointer(rebasing: out[..<needed])) }
+            }
+            #expect(written)
+            #expect(Array(buffer[..<needed]) == Self.plainBase64(bytes))
+            #expect(buffer[needed...].allSatisfy { $0 == 0xAA })
+            if needed > 0 {
+                var short = [UInt8](repeating: 0xAA, count: needed + 8)
+                let refused = short.withUnsafeMutableBufferPointer { out in
+                    bytes.withUnsafeBytes { Base64.encode($0, into: UnsafeMutableBufferPointer(rebasing: out[..<(needed - 1)])) }
+                }
+                #expect(!refused)
+                #expect(short.allSatisfy { $0 == 0xAA })
+            }
+        }
+    }
+
+}

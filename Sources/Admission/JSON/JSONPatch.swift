@@ -7,7 +7,7 @@
 /// diffs of whole documents (patches are built from the few operations a rule needs), and `apply`
 /// does not bound the size or depth of its result: repeated `copy` of the root can double the
 /// document per operation, so apply only patches of known origin (our own responses).
-public struct JSONPatch: Hashable, Sendable {
+public struct JSONPatch: Hashable, Sendable, JSONByteWritable {
     public var operations: [JSONPatchOperation]
 
     public init(_ operations: [JSONPatchOperation] = []) { self.operations = operations }
@@ -19,47 +19,54 @@ public struct JSONPatch: Hashable, Sendable {
     public var jsonValue: JSONValue { .array(operations.map(\.jsonValue)) }
 
     /// Compact JSON text: `[{"op":"add","path":"/metadata/annotations","value":{}}]`, byte for
-    /// byte `jsonValue.serialized()`. Written operation by operation into one buffer (see
-    /// `JSONWriter.append(_: JSONPatchOperation)`) without building the `JSONValue` tree: this
-    /// runs for every mutating answer, and the tree cost more than the writing.
+    /// byte `jsonValue.serialized()`, in an array of exactly its length. Written operation by
+    /// operation (see `JSONWriter.write(_:to:)` for operations) without building the
+    /// `JSONValue` tree: this runs for every mutating answer, and the tree cost more than the
+    /// writing.
     public func encoded() -> [UInt8] {
-        var writer = JSONWriter(reservingCapacity: estimatedEncodedCount)
-        writer.append(literal: "[")
-        operations.withUnsafeBufferPointer { operations in  // borrow: no copy per operation
-            for n in operations.indices {
-                if n > 0 { writer.append(literal: ",") }
-                writer.append(operations[n])
-            }
-        }
-        writer.append(literal: "]")
-        return writer.bytes
+        [UInt8](writing: self, context: ())
     }
 
-    /// A cheap upper-ish guess at `encoded().count`, so the buffer is usually allocated once:
-    /// the fixed text of each operation, its pointers' token bytes plus a "/" each, and string
-    /// values' length; other values are guessed, and escapes are not counted (the buffer grows
-    /// if the guess is short, which costs a copy, never a wrong byte).
-    private var estimatedEncodedCount: Int {
-        func pointerCount(_ pointer: JSONPointer) -> Int {
-            pointer.tokens.reduce(2) { $0 + 1 + $1.utf8.count }
+    /// Calls `body` with the compact JSON text of the patch (as `encoded()` returns it) in a
+    /// temporary buffer valid only during the call: what `AdmissionReviewEncoder` base64-encodes
+    /// from, with no array of its own. Writing into fixed memory skips the capacity checks and
+    /// regrowth of appending to an array, and trying a stack buffer first skips the counting
+    /// pass (which costs about as much as the writing) for every usual patch (up to
+    /// `[UInt8].stackWriteLimit` bytes).
+    func withEncoded<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let fitted: R? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: [UInt8].stackWriteLimit) { buffer in
+            var output = UnsafeByteOutput(buffer)
+            write(to: &output)
+            guard !output.overflowed else { return nil }
+            return body(UnsafeBufferPointer(rebasing: buffer[..<output.count]))
         }
-        func valueCount(_ value: JSONValue) -> Int {
-            if case .string(let s) = value { return s.utf8.count + 2 }
-            return 32
-        }
-        var count = 2
-        for operation in operations {
-            count += 34  // the longest fixed text: `{"op":"replace","path":,"value":}` and a ","
-            switch operation {
-            case .add(let path, let value), .replace(let path, let value), .test(let path, let value):
-                count += pointerCount(path) + valueCount(value)
-            case .remove(let path):
-                count += pointerCount(path)
-            case .move(let from, let path), .copy(let from, let path):
-                count += pointerCount(from) + pointerCount(path)
+        if let fitted { return fitted }
+        // Larger than the stack attempt: count, then write into a heap buffer of that size.
+        // The count comes from the same code, so the write fills it exactly; if it ever did
+        // not, the array below still holds everything written (it grows), never a short text.
+        var exact: [UInt8] = []
+        exact.reserveCapacity(encodedCount)
+        write(to: &exact)
+        return exact.withUnsafeBufferPointer(body)
+    }
+
+    /// The length of `encoded()`, counted by running the writing code without storing a byte.
+    var encodedCount: Int {
+        var counter = JSONByteCounter()
+        write(to: &counter)
+        return counter.count
+    }
+
+    /// Writes the compact JSON text of the patch (see `encoded()`).
+    func write<Sink: JSONByteSink>(to sink: inout Sink, context: Void = ()) {
+        sink.write(UInt8(ascii: "["))
+        operations.withUnsafeBufferPointer { operations in  // borrow: no copy per operation
+            for n in operations.indices {
+                if n > 0 { sink.write(UInt8(ascii: ",")) }
+                JSONWriter.write(operations[n], to: &sink)
             }
         }
-        return count
+        sink.write(UInt8(ascii: "]"))
     }
 
     /// Decodes a patch document (a JSON array of operations).

@@ -33,7 +33,7 @@ public enum JSONPatchOperation: Hashable, Sendable {
     }
 
     /// The operation as a JSON object, members in the order `op`, `from`, `path`, `value`.
-    /// The encoder does not go through this tree (see `JSONWriter.append(_: JSONPatchOperation)`);
+    /// The encoder does not go through this tree (see `JSONWriter.write(_:to:)` for operations);
     /// it stays the reference the written bytes are tested against, and serves callers that
     /// want the operation as a value.
     public var jsonValue: JSONValue {
@@ -86,44 +86,49 @@ public enum JSONPatchOperation: Hashable, Sendable {
 }
 
 extension JSONWriter {
-    /// Appends `operation` as a compact JSON object, byte for byte `append(operation.jsonValue)`:
+    /// Appends `operation` as a compact JSON object, byte for byte `append(operation.jsonValue)`.
+    mutating func append(_ operation: JSONPatchOperation) {
+        JSONWriter.write(operation, to: &bytes)
+    }
+
+    /// Writes `operation` as a compact JSON object, byte for byte `write(operation.jsonValue)`:
     /// members in the order `op`, `from`, `path`, `value`, pointers in their RFC 6901 string
     /// form. Written directly because building the `JSONValue` object (and a `description`
     /// String per pointer) for every operation of every answer cost more than writing it; the
     /// fixed start of each kind (`{"op":"add","path":`) is one literal. The tests compare the
     /// two forms for every kind of operation, so a change to one must be made to the other.
-    mutating func append(_ operation: JSONPatchOperation) {
+    static func write<Sink: JSONByteSink>(_ operation: JSONPatchOperation, to sink: inout Sink) {
         switch operation {
         case .add(let path, let value):
-            append(literal: #"{"op":"add","path":"#)
-            append(pointer: path)
-            append(literal: #","value":"#)
-            append(value)
+            sink.write(literal: #"{"op":"add","path":"#)
+            write(pointer: path, to: &sink)
+            sink.write(literal: #","value":"#)
+            write(value, to: &sink)
         case .remove(let path):
-            append(literal: #"{"op":"remove","path":"#)
-            append(pointer: path)
+            sink.write(literal: #"{"op":"remove","path":"#)
+            write(pointer: path, to: &sink)
         case .replace(let path, let value):
-            append(literal: #"{"op":"replace","path":"#)
-            append(pointer: path)
-            append(literal: #","value":"#)
-            append(value)
+            sink.write(literal: #"{"op":"replace","path":"#)
+            write(pointer: path, to: &sink)
+            sink.write(literal: #","value":"#)
+            write(value, to: &sink)
         case .move(let from, let path):
-            append(literal: #"{"op":"move","from":"#)
-            append(pointer: from)
-            append(literal: #","path":"#)
-            append(pointer: path)
+            sink.write(literal: #"{"op":"move","from":"#)
+            write(pointer: from, to: &sink)
+            sink.write(literal: #","path":"#)
+            write(pointer: path, to: &sink)
         case .copy(let from, let path):
-            append(literal: #"{"op":"copy","from":"#)
-            append(pointer: from)
-            append(literal: #","path":"#)
-            append(pointer: path)
+            sink.write(literal: #"{"op":"copy","from":"#)
+            write(pointer: from, to: &sink)
+            sink.write(literal: #","path":"#)
+            write(pointer: path, to: &sink)
         case .test(let path, let value):
-            append(literal: #"{"op":"test","path":"#)
-            append(pointer: path)
-            append(literal: #","value":"#)
-            append(value)
+            sink.write(literal: #"{"op":"test","path":"#)
+            write(pointer: path, to: &sink)
+            sink.write(literal: #","value":"#)
+            write(value, to: &sink)
         }
-        append(literal: "}")
+        sink.write(UInt8(ascii: "}"))
     }
 }
 

@@ -8,11 +8,13 @@
 /// object members in their stored order, so parse → write reproduces compact input byte for byte
 /// (apart from duplicate keys and escapes the parser decoded). It also writes a JSON Pointer's
 /// string form and (in `JSONPatchOperation.swift`) patch operations without first building a
-/// `JSONValue`, for the patch of every mutating answer; its string escaping is shared, as
-/// static functions, with `AdmissionReviewEncoder`. It deliberately does not pretty-print or
-/// sort keys. It recurses once per nesting level, which the parser bounds.
+/// `JSONValue`, for the patch of every mutating answer. The writing code itself is static and
+/// generic over `JSONByteSink`, so `JSONPatch.encoded()` and `AdmissionReviewEncoder` run the
+/// same escaping into fixed memory (and to count bytes) as this type runs into its array. It
+/// deliberately does not pretty-print or sort keys. It recurses once per nesting level, which
+/// the parser bounds.
 public struct JSONWriter {
-    public private(set) var bytes: [UInt8]
+    public internal(set) var bytes: [UInt8]
 
     public init(reservingCapacity capacity: Int = 256) {
         bytes = []
@@ -26,80 +28,91 @@ public struct JSONWriter {
     }
 
     public mutating func append(_ value: JSONValue) {
-        switch value {
-        case .null: append(literal: "null")
-        case .bool(true): append(literal: "true")
-        case .bool(false): append(literal: "false")
-        case .number(let n): appendRaw(n.text)
-        case .string(let s): append(string: s)
-        case .array(let elements):
-            bytes.append(UInt8(ascii: "["))
-            elements.withUnsafeBufferPointer { buffer in  // borrow elements: no copy per element
-                for n in buffer.indices {
-                    if n > 0 { bytes.append(UInt8(ascii: ",")) }
-                    append(buffer[n])
-                }
-            }
-            bytes.append(UInt8(ascii: "]"))
-        case .object(let object):
-            bytes.append(UInt8(ascii: "{"))
-            object.members.withUnsafeBufferPointer { buffer in
-                for n in buffer.indices {
-                    if n > 0 { bytes.append(UInt8(ascii: ",")) }
-                    append(string: buffer[n].key)
-                    bytes.append(UInt8(ascii: ":"))
-                    append(buffer[n].value)
-                }
-            }
-            bytes.append(UInt8(ascii: "}"))
-        }
+        JSONWriter.write(value, to: &bytes)
     }
 
     /// Appends `s` as a quoted JSON string (RFC 8259 §7).
     public mutating func append(string s: String) {
-        JSONWriter.appendQuoted(s, to: &bytes)
+        JSONWriter.writeQuoted(s, to: &bytes)
     }
 
     /// Appends the string form of `pointer` ("/a/b~1c", RFC 6901 §5) as a quoted JSON string,
-    /// byte for byte what `append(string: pointer.description)` writes, without building that
-    /// String: the patch of every mutating answer has one or two pointers per operation, and
-    /// their `description` Strings were most of the cost of encoding it. Each token is escaped
-    /// in one pass for both grammars: "~" and "/" take their RFC 6901 escape (from
-    /// `JSONPointer.escapeCode(for:)`), `"`, `\` and control bytes their RFC 8259 one; the two
-    /// sets are disjoint and neither escape produces a byte the other would rewrite.
+    /// byte for byte what `append(string: pointer.description)` writes (see
+    /// `write(pointer:to:)`).
     public mutating func append(pointer: JSONPointer) {
-        bytes.append(UInt8(ascii: "\""))
-        pointer.tokens.withUnsafeBufferPointer { tokens in  // borrow the tokens: no copy per token
-            for n in tokens.indices {
-                bytes.append(UInt8(ascii: "/"))
-                if tokens[n].utf8.withContiguousStorageIfAvailable({ JSONWriter.appendPointerToken($0, to: &bytes) }) == nil {
-                    Array(tokens[n].utf8).withUnsafeBufferPointer { JSONWriter.appendPointerToken($0, to: &bytes) }
-                }
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        JSONWriter.write(pointer: pointer, to: &bytes)
     }
 
     /// Appends fixed text as it stands: punctuation, member names and whole fragments such as
     /// `{"op":"add","path":`, which the caller has checked are valid JSON in their place.
     @inline(__always)
     mutating func append(literal text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.write(literal: text)
     }
 
     /// Appends `s` as it is: the caller guarantees it is valid JSON in its place (number text,
     /// punctuation and pre-rendered fragments, e.g. in log lines).
     public mutating func appendRaw(_ s: String) {
-        if s.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
-            bytes.append(contentsOf: Array(s.utf8))
+        bytes.write(utf8: s)
+    }
+
+    // MARK: - The writing code, on any sink
+
+    // Static and generic over `JSONByteSink` so that one copy of the escaping serves the
+    // growing `bytes` of a writer, the plain array `AdmissionReviewEncoder` used to build, and
+    // the count-then-write passes that size the patch and the answer exactly: a count taken by
+    // this code is the length this code writes.
+
+    /// Writes `value` as compact JSON. Recurses once per nesting level, which the parser bounds.
+    static func write<Sink: JSONByteSink>(_ value: JSONValue, to sink: inout Sink) {
+        switch value {
+        case .null: sink.write(literal: "null")
+        case .bool(true): sink.write(literal: "true")
+        case .bool(false): sink.write(literal: "false")
+        case .number(let n): sink.write(utf8: n.text)
+        case .string(let s): writeQuoted(s, to: &sink)
+        case .array(let elements):
+            sink.write(UInt8(ascii: "["))
+            elements.withUnsafeBufferPointer { buffer in  // borrow elements: no copy per element
+                for n in buffer.indices {
+                    if n > 0 { sink.write(UInt8(ascii: ",")) }
+                    write(buffer[n], to: &sink)
+                }
+            }
+            sink.write(UInt8(ascii: "]"))
+        case .object(let object):
+            sink.write(UInt8(ascii: "{"))
+            object.members.withUnsafeBufferPointer { buffer in
+                for n in buffer.indices {
+                    if n > 0 { sink.write(UInt8(ascii: ",")) }
+                    writeQuoted(buffer[n].key, to: &sink)
+                    sink.write(UInt8(ascii: ":"))
+                    write(buffer[n].value, to: &sink)
+                }
+            }
+            sink.write(UInt8(ascii: "}"))
         }
     }
 
-    // MARK: - The RFC 8259 §7 escaping, on a caller's buffer
+    /// Writes the string form of `pointer` ("/a/b~1c", RFC 6901 §5) as a quoted JSON string,
+    /// byte for byte what `writeQuoted(pointer.description)` writes, without building that
+    /// String: the patch of every mutating answer has one or two pointers per operation, and
+    /// their `description` Strings were most of the cost of encoding it. Each token is escaped
+    /// in one pass for both grammars: "~" and "/" take their RFC 6901 escape (from
+    /// `JSONPointer.escapeCode(for:)`), `"`, `\` and control bytes their RFC 8259 one; the two
+    /// sets are disjoint and neither escape produces a byte the other would rewrite.
+    static func write<Sink: JSONByteSink>(pointer: JSONPointer, to sink: inout Sink) {
+        sink.write(UInt8(ascii: "\""))
+        pointer.tokens.withUnsafeBufferPointer { tokens in  // borrow the tokens: no copy per token
+            for n in tokens.indices {
+                sink.write(UInt8(ascii: "/"))
+                withUTF8(tokens[n]) { writeEscaped($0, pointerToken: true, to: &sink) }
+            }
+        }
+        sink.write(UInt8(ascii: "\""))
+    }
 
-    // These are static over an `inout [UInt8]` so that `AdmissionReviewEncoder`, which builds
-    // its answer in a plain byte array, escapes in place with the same code instead of going
-    // through a temporary writer and a second copy.
+    // MARK: - The RFC 8259 §7 escaping
 
     /// True for the bytes a JSON string cannot hold as they are: `"`, `\` and U+0000–U+001F.
     @inline(__always)
@@ -107,84 +120,101 @@ public struct JSONWriter {
         c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\")
     }
 
-    /// Appends `s` to `bytes` as a quoted JSON string (RFC 8259 §7).
-    static func appendQuoted(_ s: String, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
-        if s.utf8.withContiguousStorageIfAvailable({ appendEscaped($0, to: &bytes) }) == nil {
-            Array(s.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &bytes) }
-        }
-        bytes.append(UInt8(ascii: "\""))
+    /// True for the bytes of a pointer token written differently in a JSON string: those of
+    /// `needsEscape` and the two RFC 6901 escapes, "~" and "/".
+    @inline(__always)
+    static func needsPointerTokenEscape(_ c: UInt8) -> Bool {
+        needsEscape(c) || JSONPointer.escapeCode(for: c) != nil
     }
 
-    /// Copies runs of bytes that need no escape in one go; escapes the rest.
-    private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
-        var runStart = 0
-        var k = 0
+    /// Appends `s` to `bytes` as a quoted JSON string (RFC 8259 §7).
+    static func appendQuoted(_ s: String, to bytes: inout [UInt8]) {
+        writeQuoted(s, to: &bytes)
+    }
+
+    /// Writes `s` as a quoted JSON string (RFC 8259 §7).
+    static func writeQuoted<Sink: JSONByteSink>(_ s: String, to sink: inout Sink) {
+        sink.write(UInt8(ascii: "\""))
+        withUTF8(s) { writeEscaped($0, pointerToken: false, to: &sink) }
+        sink.write(UInt8(ascii: "\""))
+    }
+
+    /// Writes `utf8` with the bytes that need it escaped: for RFC 8259 only, or (`pointerToken`)
+    /// first for RFC 6901 and then RFC 8259. The runs in between, which are all of a usual
+    /// string, are copied whole; `pointerToken` is a constant at every call, so each use gets
+    /// its own loop after inlining.
+    @inline(__always)
+    private static func writeEscaped<Sink: JSONByteSink>(_ utf8: UnsafeBufferPointer<UInt8>, pointerToken: Bool, to sink: inout Sink) {
         let count = utf8.count
+        var runStart = 0
+        while true {
+            let k = firstEscape(in: utf8, from: runStart, pointerToken: pointerToken)
+            guard k < count else { break }
+            sink.write(UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
+            let c = utf8[k]
+            if pointerToken, let code = JSONPointer.escapeCode(for: c) {
+                sink.write(UInt8(ascii: "~"))
+                sink.write(code)
+            } else {
+                writeEscape(c, to: &sink)
+            }
+            runStart = k + 1
+        }
+        sink.write(UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
+    }
+
+    /// The index of the first byte at or after `from` that `writeEscaped` must rewrite, or
+    /// `utf8.count`. Skips eight bytes at a time while a word holds none of them (each test is
+    /// the exact "has a byte equal to / below" word trick, so a word is only skipped when it
+    /// holds no such byte; a word that seems to is then checked byte by byte).
+    @inline(__always)
+    private static func firstEscape(in utf8: UnsafeBufferPointer<UInt8>, from: Int, pointerToken: Bool) -> Int {
+        let count = utf8.count
+        var k = from
         if let base = utf8.baseAddress {
-            // Skip eight bytes at a time while none is '"', '\\' or below 0x20.
             let ones: UInt64 = 0x0101_0101_0101_0101
             let highs: UInt64 = 0x8080_8080_8080_8080
-            while k &+ 8 <= count {
+            @inline(__always) func hasByte(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+                let x = word ^ (ones &* UInt64(byte))
+                return (x &- ones) & ~x
+            }
+            while count &- k >= 8 {
                 let word = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
-                let quote = word ^ (ones &* 0x22)
-                let backslash = word ^ (ones &* 0x5C)
-                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-                if special & highs != 0 { break }
+                var special = hasByte(word, UInt8(ascii: "\"")) | hasByte(word, UInt8(ascii: "\\")) | ((word &- ones &* 0x20) & ~word)
+                if pointerToken { special |= hasByte(word, UInt8(ascii: "~")) | hasByte(word, UInt8(ascii: "/")) }
+                if special & highs != 0 {
+                    for j in k..<(k &+ 8) where pointerToken ? needsPointerTokenEscape(utf8[j]) : needsEscape(utf8[j]) {
+                        return j
+                    }
+                }
                 k &+= 8
             }
         }
         while k < count {
-            let c = utf8[k]
-            if needsEscape(c) {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
-                appendEscape(c, to: &bytes)
-                runStart = k + 1
-            }
-            k += 1
+            if pointerToken ? needsPointerTokenEscape(utf8[k]) : needsEscape(utf8[k]) { return k }
+            k &+= 1
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
+        return count
     }
 
-    /// One unescaped pointer token, escaped for RFC 6901 and then for RFC 8259 (see
-    /// `append(pointer:)`). Tokens are short member names, so a plain byte loop that copies the
-    /// runs between escapes is enough.
-    private static func appendPointerToken(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
-        var runStart = 0
-        for k in utf8.indices {
-            let c = utf8[k]
-            let code = JSONPointer.escapeCode(for: c)
-            if code == nil && !needsEscape(c) { continue }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<k]))
-            if let code {
-                bytes.append(UInt8(ascii: "~"))
-                bytes.append(code)
-            } else {
-                appendEscape(c, to: &bytes)
-            }
-            runStart = k + 1
-        }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
-    }
-
-    private static func appendEscape(_ c: UInt8, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\\"))
+    private static func writeEscape<Sink: JSONByteSink>(_ c: UInt8, to sink: inout Sink) {
+        sink.write(UInt8(ascii: "\\"))
         switch c {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(c)
-        case 0x08: bytes.append(UInt8(ascii: "b"))
-        case 0x0C: bytes.append(UInt8(ascii: "f"))
-        case 0x0A: bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): sink.write(c)
+        case 0x08: sink.write(UInt8(ascii: "b"))
+        case 0x0C: sink.write(UInt8(ascii: "f"))
+        case 0x0A: sink.write(UInt8(ascii: "n"))
+        case 0x0D: sink.write(UInt8(ascii: "r"))
+        case 0x09: sink.write(UInt8(ascii: "t"))
         default:
             // \u00XX in lower-case hex; only reached for c < 0x20, so the first digit is 0 or 1.
             // Arithmetic rather than a table: no array to build or look up on this path.
             let low = c & 0x0F
-            bytes.append(UInt8(ascii: "u"))
-            bytes.append(UInt8(ascii: "0"))
-            bytes.append(UInt8(ascii: "0"))
-            bytes.append(UInt8(ascii: "0") + (c >> 4))
-            bytes.append(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10)
+            sink.write(UInt8(ascii: "u"))
+            sink.write(UInt8(ascii: "0"))
+            sink.write(UInt8(ascii: "0"))
+            sink.write(UInt8(ascii: "0") + (c >> 4))
+            sink.write(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10)
         }
     }
 }

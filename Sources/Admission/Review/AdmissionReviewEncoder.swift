@@ -5,11 +5,12 @@
 ///
 /// Stateless; called on the event-loop thread that answers the request (the hot path), and by
 /// `replay`. The bytes are built directly, in a fixed member order (uid, allowed, status,
-/// patchType, patch, warnings), in one buffer reserved once; strings are escaped into it by
-/// `JSONWriter`'s code, and the patch is written as JSON into a second buffer and base64-encoded
-/// from there into the answer. `status` is written for denials (defaulting to 403 Forbidden) and
-/// whenever the response carries one; `patch`/`patchType` only for a non-empty patch;
-/// `warnings` only when there are some. It deliberately does not check the response (a
+/// patchType, patch, warnings), in one array allocated at its exact length (see
+/// `[UInt8](writing:context:)`); strings are escaped into it by `JSONWriter`'s code, and the patch is
+/// written as JSON into a temporary buffer and base64-encoded from there into the answer.
+/// `status` is written for denials (defaulting to 403 Forbidden) and whenever the response
+/// carries one; `patch`/`patchType` only for a non-empty patch; `warnings` only when there are
+/// some. It deliberately does not check the response (a
 /// patch on a denial is written as given): the policy owns those decisions.
 /// `decodeResponse` lives in `AdmissionReviewEncoder+Decoding.swift`.
 public enum AdmissionReviewEncoder {
@@ -17,69 +18,70 @@ public enum AdmissionReviewEncoder {
     public static let defaultDenial = AdmissionResponse.Status(code: 403, reason: "Forbidden", message: "denied by the admission webhook")
 
     /// The AdmissionReview body answering with `response` in `apiVersion`.
-    public static func encode(_ response: AdmissionResponse, apiVersion: String) -> [UInt8] {
-        // The patch's JSON is the one intermediate buffer: its base64 length must be known to
-        // reserve the answer's capacity once, and the base64 text is then written straight
-        // into the answer.
-        var patchJSON: [UInt8] = []
-        if let patch = response.patch, !patch.isEmpty {
-            patchJSON = patch.encoded()
+    ///
+    /// Built in one array allocated once at its exact length (see `[UInt8](writing:)`): the
+    /// patch JSON is written first, into a temporary buffer (see `JSONPatch.withEncoded`), and
+    /// base64-encoded from there straight into the answer. Growing an array append by append,
+    /// and a heap array for the patch JSON, cost more than this.
+    public static func encode(_ response: borrowing AdmissionResponse, apiVersion: String) -> [UInt8] {
+        guard let patch = response.patch, !patch.isEmpty else {
+            return [UInt8](writing: response, context: (apiVersion, nil))
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(160 + apiVersion.utf8.count + response.uid.utf8.count + Base64.encodedCount(patchJSON.count)
-                            + (response.status.map { $0.message.utf8.count + $0.reason.utf8.count } ?? 0)
-                            + response.warnings.reduce(0) { $0 + $1.utf8.count + 3 })
-        out.append(literal: "{\"apiVersion\":")
-        out.append(jsonString: apiVersion)
-        out.append(literal: ",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":")
-        out.append(jsonString: response.uid)
-        if response.allowed { out.append(literal: ",\"allowed\":true") } else { out.append(literal: ",\"allowed\":false") }
+        // The closure captures a pointer to `response`, not the value: capturing it would copy
+        // it, a retain and a release per field.
+        return withUnsafePointer(to: response) { response in
+            patch.withEncoded { [UInt8](writing: response.pointee, context: (apiVersion, UnsafeRawBufferPointer($0))) }
+        }
+    }
+
+    /// The answer up to the patch: envelope, uid, allowed and status.
+    fileprivate static func writeHead<Sink: JSONByteSink>(_ response: AdmissionResponse, apiVersion: String, to out: inout Sink) {
+        out.write(literal: "{\"apiVersion\":")
+        JSONWriter.writeQuoted(apiVersion, to: &out)
+        out.write(literal: ",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":")
+        JSONWriter.writeQuoted(response.uid, to: &out)
+        if response.allowed { out.write(literal: ",\"allowed\":true") } else { out.write(literal: ",\"allowed\":false") }
         if let status = response.status ?? (response.allowed ? nil : defaultDenial) {
-            out.append(literal: ",\"status\":{\"metadata\":{},\"status\":")
-            if response.allowed { out.append(literal: "\"Success\"") } else { out.append(literal: "\"Failure\"") }
-            out.append(literal: ",\"message\":")
-            out.append(jsonString: status.message)
-            out.append(literal: ",\"reason\":")
-            out.append(jsonString: status.reason)
-            out.append(literal: ",\"code\":")
-            out.append(jsonInteger: status.code)
-            out.append(UInt8(ascii: "}"))
+            out.write(literal: ",\"status\":{\"metadata\":{},\"status\":")
+            if response.allowed { out.write(literal: "\"Success\"") } else { out.write(literal: "\"Failure\"") }
+            out.write(literal: ",\"message\":")
+            JSONWriter.writeQuoted(status.message, to: &out)
+            out.write(literal: ",\"reason\":")
+            JSONWriter.writeQuoted(status.reason, to: &out)
+            out.write(literal: ",\"code\":")
+            out.write(utf8: String(status.code))
+            out.write(UInt8(ascii: "}"))
         }
-        if !patchJSON.isEmpty {
-            out.append(literal: ",\"patchType\":\"JSONPatch\",\"patch\":\"")
-            Base64.encode(patchJSON, appendingTo: &out)  // base64: nothing to escape
-            out.append(UInt8(ascii: "\""))
-        }
+    }
+
+    /// The answer after the patch: warnings and the closing braces.
+    fileprivate static func writeTail<Sink: JSONByteSink>(_ response: AdmissionResponse, to out: inout Sink) {
         if !response.warnings.isEmpty {
-            out.append(literal: ",\"warnings\":[")
+            out.write(literal: ",\"warnings\":[")
             for (n, warning) in response.warnings.enumerated() {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(jsonString: warning)
+                if n > 0 { out.write(UInt8(ascii: ",")) }
+                JSONWriter.writeQuoted(warning, to: &out)
             }
-            out.append(UInt8(ascii: "]"))
+            out.write(UInt8(ascii: "]"))
         }
-        out.append(literal: "}}")
-        return out
+        out.write(literal: "}}")
     }
 }
 
-extension [UInt8] {
-    /// Appends fixed JSON text as it stands (punctuation, member names).
-    @inline(__always)
-    mutating func append(literal text: StaticString) {
-        text.withUTF8Buffer { append(contentsOf: $0) }
-    }
+extension AdmissionResponse: JSONByteWritable {
+    /// The answer's API version, and the patch's JSON text when there is a patch (in memory
+    /// valid while the answer is written).
+    typealias Context = (apiVersion: String, patchJSON: UnsafeRawBufferPointer?)
 
-    /// Appends an integer in decimal.
-    mutating func append(jsonInteger value: Int) {
-        var text = String(value)
-        text.withUTF8 { append(contentsOf: $0) }
-    }
-
-    /// Appends `s` as a quoted JSON string, escaped by `JSONWriter` (RFC 8259 §7 escaping lives
-    /// only there) directly into this buffer: one pass that copies the runs needing no escape,
-    /// which is all of the usual uid, reason and message, rather than a scan followed by a copy.
-    mutating func append(jsonString s: String) {
-        JSONWriter.appendQuoted(s, to: &self)
+    /// Writes the AdmissionReview answer carrying this response (see
+    /// `AdmissionReviewEncoder.encode`).
+    func write<Sink: JSONByteSink>(to out: inout Sink, context: Context) {
+        AdmissionReviewEncoder.writeHead(self, apiVersion: context.apiVersion, to: &out)
+        if let patchJSON = context.patchJSON {
+            out.write(literal: #","patchType":"JSONPatch","patch":""#)
+            out.write(count: Base64.encodedCount(patchJSON.count)) { Base64.encode(patchJSON, into: $0) }
+            out.write(UInt8(ascii: "\""))  // base64 needs no escaping
+        }
+        AdmissionReviewEncoder.writeTail(self, to: &out)
     }
 }
