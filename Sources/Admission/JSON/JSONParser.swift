@@ -73,10 +73,8 @@ public struct JSONParser {
     static func tapeResult(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<[JSONTapeEntry], JSONParseError> {
         var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
         // Kubernetes JSON averages one value per 10–20 bytes; growth beyond this is amortised.
-        var tape = JSONTapeBuilder(capacity: min(bytes.count / 12 + 8, 1 << 16))
         do throws(JSONParseError) {
-            try parser.parseTape(into: &tape)
-            return .success(tape.finished())
+            return .success(try parser.parseTape(capacity: min(bytes.count / 12 + 8, 1 << 16)).finished())
         } catch {
             return .failure(error)
         }

@@ -53,7 +53,7 @@ struct JSONTapeBuilder: ~Copyable {
 
     @inline(__always)
     mutating func append(_ entry: JSONTapeEntry) {
-        if count == capacity { grow() }
+        if count == capacity { (base, capacity) = JSONTapeBuilder.grown(base, count: count, capacity: capacity) }
         (base + count).initialize(to: entry)
         count &+= 1
     }
@@ -66,13 +66,15 @@ struct JSONTapeBuilder: ~Copyable {
         nonmutating set { base[index] = newValue }
     }
 
+    /// A buffer twice as large holding the same entries (the old one is freed). Static, so
+    /// the builder's fields never leave registers in the parser's loop.
     @inline(never)
-    private mutating func grow() {
+    private static func grown(_ base: UnsafeMutablePointer<JSONTapeEntry>, count: Int,
+                              capacity: Int) -> (UnsafeMutablePointer<JSONTapeEntry>, Int) {
         let larger = UnsafeMutablePointer<JSONTapeEntry>.allocate(capacity: capacity * 2)
         larger.moveInitialize(from: base, count: count)
         base.deallocate()
-        base = larger
-        capacity *= 2
+        return (larger, capacity * 2)
     }
 
     /// The entries as an exactly sized array (one copy, which costs less than growing an
@@ -92,14 +94,17 @@ extension JSONParser {
     /// bounded far below this by the server's body limit).
     static let tapeByteLimit = Int(UInt32.max) - 1
 
-    /// Parses the whole input into `tape` (RFC 8259, the choices listed on `JSONParser`).
+    /// Parses the whole input into a tape (RFC 8259, the choices listed on `JSONParser`);
+    /// `capacity` is the first guess at its entry count.
     /// Iterative, and with no stack of its own: while a container is open, its tape entry's
     /// `next` holds the enclosing container's index and the enclosing container's entry `end`
     /// holds its member count so far, both overwritten with their final values when it closes.
     /// Each value is one entry; nothing else is allocated (escaped strings are checked, not
     /// decoded, here). The cursor, the input's base and end live in locals for the hot loop;
     /// every read is checked against `end` first. Error messages are built out of line.
-    mutating func parseTape(into tape: inout JSONTapeBuilder) throws(JSONParseError) {
+    mutating func parseTape(capacity: Int) throws(JSONParseError) -> JSONTapeBuilder {
+        // A local (not an inout parameter), so its fields stay in registers in the loop.
+        var tape = JSONTapeBuilder(capacity: capacity)
         guard end <= JSONParser.tapeByteLimit else { throw fail(0, "document larger than 4 GiB") }
         guard let p = bytes.baseAddress, end > 0 else { throw JSONParser.endOfInput(at: 0, expecting: "a value") }
         let end = self.end
@@ -171,7 +176,7 @@ extension JSONParser {
                 i = JSONParser.skipWhitespace(p, i, end)
                 guard container >= 0 else {
                     guard i == end else { throw JSONParser.afterTopLevelValue(p[i], at: i) }
-                    return
+                    return tape
                 }
                 count &+= 1
                 guard i < end else { throw JSONParser.endOfInputInContainer(at: i, isObject: isObject) }
