@@ -70,7 +70,7 @@ public struct JSONParser {
         }
     }
 
-    static func tapeResult(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<[JSONTapeEntry], JSONParseError> {
+    static func tapeResult(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<JSONTape, JSONParseError> {
         var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
         // Kubernetes JSON averages one value per 10–20 bytes; growth beyond this is amortised.
         do throws(JSONParseError) {

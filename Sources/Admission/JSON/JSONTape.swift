@@ -33,12 +33,53 @@ struct JSONTapeEntry: Sendable {
     var next: UInt32
 }
 
+/// A finished tape: the entries `JSONParser.parseTape` wrote, in the buffer it grew (handed
+/// over, not copied). Read like an array: `count`, a bounds-checked subscript, and
+/// `withUnsafeBufferPointer` for loops that index it heavily.
+///
+/// Immutable once built and owned by one `JSONDocument` (or one `JSONParser.parse` call);
+/// any thread may read it. `@unchecked Sendable` because it holds a raw pointer: nothing
+/// writes through it after `init`, and `deinit` frees it once.
+final class JSONTape: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<JSONTapeEntry>
+    let count: Int
+
+    /// Takes ownership of `count` initialised entries at `base` (allocated with `allocate`).
+    fileprivate init(taking base: UnsafeMutablePointer<JSONTapeEntry>, count: Int) {
+        self.base = base
+        self.count = count
+    }
+
+    /// A copy of `entries` (for tapes built by hand, not on the request path).
+    convenience init(_ entries: [JSONTapeEntry]) {
+        let base = UnsafeMutablePointer<JSONTapeEntry>.allocate(capacity: max(entries.count, 1))
+        entries.withUnsafeBufferPointer { buffer in
+            if let source = buffer.baseAddress { base.initialize(from: source, count: buffer.count) }
+        }
+        self.init(taking: base, count: entries.count)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The entry at `index`; traps if it is out of range, as an array would (indexes come from
+    /// the tape itself, so that is a bug, never an input's fault).
+    @inline(__always)
+    subscript(index: Int) -> JSONTapeEntry {
+        precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "tape index out of range")
+        return base[index]
+    }
+
+    func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<JSONTapeEntry>) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
+}
+
 /// The tape while it is being built: a buffer grown by hand, so adding an entry is a store and
 /// an increment (no uniqueness or capacity bookkeeping of an `Array` per value). `finished()`
-/// hands the entries over as the `[JSONTapeEntry]` every reader takes.
+/// hands the buffer over to a `JSONTape` without copying it.
 ///
-/// Owned by one `parseTape` call (noncopyable: the buffer is freed exactly once, also when
-/// parsing throws); never shared.
+/// Owned by one `parseTape` call (noncopyable: the buffer is freed exactly once, by the builder
+/// when parsing throws, by the `JSONTape` otherwise); never shared.
 struct JSONTapeBuilder: ~Copyable {
     private(set) var base: UnsafeMutablePointer<JSONTapeEntry>
     private(set) var count = 0
@@ -77,15 +118,12 @@ struct JSONTapeBuilder: ~Copyable {
         return (larger, capacity * 2)
     }
 
-    /// The entries as an exactly sized array (one copy, which costs less than growing an
-    /// array value by value).
-    consuming func finished() -> [JSONTapeEntry] {
-        let count = self.count
-        let base = self.base
-        return [JSONTapeEntry](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let target = buffer.baseAddress { target.initialize(from: base, count: count) }
-            initialized = count
-        }
+    /// The finished tape, owning this buffer (unused capacity stays allocated: at most as
+    /// much as an array grown by doubling would hold).
+    consuming func finished() -> JSONTape {
+        let tape = JSONTape(taking: base, count: count)
+        discard self
+        return tape
     }
 }
 
