@@ -141,15 +141,15 @@ extension JSONParser {
     /// decoded, here). The cursor, the input's base and end live in locals for the hot loop;
     /// every read is checked against `end` first. Error messages are built out of line.
     mutating func parseTape(capacity: Int) throws(JSONParseError) -> JSONTapeBuilder {
-        // A local (not an inout parameter), so its fields stay in registers in the loop.
-        var tape = JSONTapeBuilder(capacity: capacity)
         guard end <= JSONParser.tapeByteLimit else { throw fail(0, "document larger than 4 GiB") }
         guard let p = bytes.baseAddress, end > 0 else { throw JSONParser.endOfInput(at: 0, expecting: "a value") }
+        // A local (not an inout parameter), so its fields stay in registers in the loop.
+        var tape = JSONTapeBuilder(capacity: capacity)
         let end = self.end
         let maxDepth = self.maxDepth
         var i = 0
-        // The innermost open container: tape index (-1 at top level), member count, kind,
-        // closing byte; `depth` counts the open containers.
+        // The innermost open container: tape index (-1 at top level), member count and kind;
+        // `depth` counts the open containers.
         var container = -1
         var count: UInt32 = 0
         var isObject = false
@@ -184,7 +184,9 @@ extension JSONParser {
                     tape[index].next = UInt32(truncatingIfNeeded: tape.count)
                 } else {
                     if container >= 0 { tape[container].end = count }
-                    tape[index].next = UInt32(truncatingIfNeeded: container)  // -1 becomes UInt32.max
+                    // -1 becomes UInt32.max, which no index reaches (an entry takes at least
+                    // one input byte, and inputs are shorter than `tapeByteLimit`).
+                    tape[index].next = UInt32(truncatingIfNeeded: container)
                     container = index
                     count = 0
                     isObject = opensObject
