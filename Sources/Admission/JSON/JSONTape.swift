@@ -141,10 +141,12 @@ extension JSONParser {
     /// decoded, here). The cursor, the input's base and end live in locals for the hot loop;
     /// every read is checked against `end` first. Error messages are built out of line.
     mutating func parseTape(capacity: Int) throws(JSONParseError) -> JSONTapeBuilder {
+        // A local (not an inout parameter), so its fields stay in registers in the loop. Made
+        // before the input checks: measured, the loop's registers come out better this way
+        // (about 700 fewer instructions per 3.6 KB review); the checks rarely fail.
+        var tape = JSONTapeBuilder(capacity: capacity)
         guard end <= JSONParser.tapeByteLimit else { throw fail(0, "document larger than 4 GiB") }
         guard let p = bytes.baseAddress, end > 0 else { throw JSONParser.endOfInput(at: 0, expecting: "a value") }
-        // A local (not an inout parameter), so its fields stay in registers in the loop.
-        var tape = JSONTapeBuilder(capacity: capacity)
         let end = self.end
         let maxDepth = self.maxDepth
         var i = 0
