@@ -5,9 +5,9 @@
 ///
 /// Each `parse` call owns its own parser state; the type has no shared state, so any thread may
 /// call it at any time. It works directly on the input bytes (no copy when they are contiguous),
-/// uses an explicit stack of open containers instead of recursion (a 10,000-deep input is
-/// rejected at `maxDepth` without deep native stack use), and checks every index against the
-/// input's end before reading.
+/// chains open containers through their own tape entries instead of recursing (a 10,000-deep
+/// input is rejected at `maxDepth` without deep native stack use), and checks every index
+/// against the input's end before reading (4- and 16-byte loads only where that many remain).
 ///
 /// Choices where RFC 8259 leaves room (§9 lets parsers set limits):
 /// - nesting deeper than `maxDepth` containers is an error;
@@ -80,7 +80,7 @@ public struct JSONParser {
         }
     }
 
-    // MARK: - Scalars
+    // MARK: - Helpers
 
     @inline(__always)
     static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
