@@ -11,7 +11,7 @@ import Synchronization
 public final class JSONDocument: Sendable {
     /// The JSON text, as received.
     public let bytes: [UInt8]
-    let tape: [JSONTapeEntry]
+    let tape: JSONTape
     /// Tape index of every element, per array read by position beyond `directReach`: built on
     /// first such read, so reading element i of each of n elements is linear, not quadratic.
     private let elementIndexes = Mutex<[Int: [UInt32]]>([:])
@@ -34,11 +34,11 @@ public final class JSONDocument: Sendable {
         case .success(let tape):
             self.init(validated: bytes, tape: tape)
         case .failure:
-            self.init(validated: Array("null".utf8), tape: [JSONTapeEntry(kind: .null, flag: false, start: 0, end: 0, next: 1)])
+            self.init(validated: Array("null".utf8), tape: JSONTape([JSONTapeEntry(kind: .null, flag: false, start: 0, end: 0, next: 1)]))
         }
     }
 
-    private init(validated bytes: [UInt8], tape: [JSONTapeEntry]) {
+    private init(validated bytes: [UInt8], tape: JSONTape) {
         self.bytes = bytes
         self.tape = tape
     }

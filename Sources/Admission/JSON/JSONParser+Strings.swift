@@ -1,53 +1,11 @@
 // String scanning for JSONParser: UTF-8 validation, escapes and surrogate pairs (RFC 8259 §7, §8.2).
 
 extension JSONParser {
-    /// Advances over bytes that need no decoding; returns the index of the next '"' or '\\'.
-    /// Rejects raw control characters (RFC 8259 §7: U+0000–U+001F must be escaped) and invalid
-    /// UTF-8 (RFC 8259 §8.1, RFC 3629 §4). Throws at end of input (unterminated string).
-    @inline(__always)
-    func scanPlainRun(from start: Int) throws(JSONParseError) -> Int {
-        var j = start
-        while j < end {
-            if let base = bytes.baseAddress {
-                // Eight bytes at a time while none is special ('"', '\\', < 0x20 or ≥ 0x80);
-                // the lowest flagged byte is always a real one (borrows only run upwards), so
-                // the scan jumps straight to it.
-                let ones: UInt64 = 0x0101_0101_0101_0101
-                let highs: UInt64 = 0x8080_8080_8080_8080
-                while j &+ 8 <= end {
-                    let word = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
-                    let quote = word ^ (ones &* 0x22)
-                    let backslash = word ^ (ones &* 0x5C)
-                    let special = (((quote &- ones) & ~quote)
-                        | ((backslash &- ones) & ~backslash)
-                        | ((word &- ones &* 0x20) & ~word)
-                        | word) & highs
-                    if special != 0 {
-                        j &+= special.trailingZeroBitCount &>> 3
-                        break
-                    }
-                    j &+= 8
-                }
-                guard j < end else { break }
-            }
-            let c = bytes[j]
-            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { return j }
-            if c < 0x20 {
-                throw fail(j, "unescaped control character U+00\(JSONParser.hex2(c)) in string")
-            }
-            if c < 0x80 {
-                j += 1
-            } else {
-                j = try validateUTF8Sequence(at: j)
-            }
-        }
-        throw fail(end, "unexpected end of input in string")
-    }
-
     /// Validates the multi-byte UTF-8 sequence whose lead byte is at `j` (RFC 3629 §4 table:
     /// no overlongs, no UTF-16 surrogates D800–DFFF, nothing above U+10FFFF, no truncation).
-    /// Returns the index after it; errors point at the lead byte.
-    @inline(__always)
+    /// Returns the index after it; errors point at the lead byte. Out of line: rare in
+    /// Kubernetes text, and it keeps its error messages out of the string scan.
+    @inline(never)
     func validateUTF8Sequence(at j: Int) throws(JSONParseError) -> Int {
         let lead = bytes[j]
         let length: Int

@@ -5,9 +5,9 @@
 ///
 /// Each `parse` call owns its own parser state; the type has no shared state, so any thread may
 /// call it at any time. It works directly on the input bytes (no copy when they are contiguous),
-/// uses an explicit stack of open containers instead of recursion (a 10,000-deep input is
-/// rejected at `maxDepth` without deep native stack use), and checks every index against the
-/// input's end before reading.
+/// chains open containers through their own tape entries instead of recursing (a 10,000-deep
+/// input is rejected at `maxDepth` without deep native stack use), and checks every index
+/// against the input's end before reading (4- and 16-byte loads only where that many remain).
 ///
 /// Choices where RFC 8259 leaves room (§9 lets parsers set limits):
 /// - nesting deeper than `maxDepth` containers is an error;
@@ -26,7 +26,6 @@ public struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     let end: Int
     let maxDepth: Int
-    var i = 0
     /// Where escapes are decoded while checking them (reused, so checking allocates once).
     var escapeScratch: [UInt8] = []
 
@@ -71,71 +70,17 @@ public struct JSONParser {
         }
     }
 
-    static func tapeResult(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<[JSONTapeEntry], JSONParseError> {
+    static func tapeResult(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<JSONTape, JSONParseError> {
         var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
-        var tape: [JSONTapeEntry] = []
         // Kubernetes JSON averages one value per 10–20 bytes; growth beyond this is amortised.
-        tape.reserveCapacity(min(bytes.count / 12 + 8, 1 << 16))
         do throws(JSONParseError) {
-            try parser.parseTape(into: &tape)
-            return .success(tape)
+            return .success(try parser.parseTape(capacity: min(bytes.count / 12 + 8, 1 << 16)).finished())
         } catch {
             return .failure(error)
         }
     }
 
-    // MARK: - Scalars
-
-    /// RFC 8259 §2: insignificant whitespace is space, tab, line feed and carriage return only.
-    @inline(__always)
-    mutating func skipWhitespace() {
-        while i < end {
-            switch bytes[i] {
-            case 0x20, 0x0A, 0x0D, 0x09: i += 1
-            default: return
-            }
-        }
-    }
-
-    mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
-        let start = i
-        let count = literal.utf8CodeUnitCount
-        let literalBytes = UnsafeBufferPointer(start: literal.utf8Start, count: count)
-        for k in 0..<count {
-            guard start + k < end else { throw fail(end, "unexpected end of input in literal '\(literal)'") }
-            guard bytes[start + k] == literalBytes[k] else { throw fail(start + k, "invalid literal, expected '\(literal)'") }
-        }
-        i = start + count
-    }
-
-    /// RFC 8259 §6: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`; no `+`, no leading
-    /// zeros, no `.5` or `1.`, no NaN or Infinity. The text is kept verbatim.
-    mutating func scanNumber() throws(JSONParseError) {
-        var j = i
-        if bytes[j] == UInt8(ascii: "-") { j += 1 }
-        guard j < end else { throw fail(j, "unexpected end of input, expected a digit") }
-        if bytes[j] == UInt8(ascii: "0") {
-            j += 1
-            if j < end, JSONParser.isDigit(bytes[j]) { throw fail(j, "leading zeros are not allowed in numbers") }
-        } else if JSONParser.isDigit(bytes[j]) {
-            j += 1
-            while j < end, JSONParser.isDigit(bytes[j]) { j += 1 }
-        } else {
-            throw fail(j, "expected a digit, found \(JSONParser.describe(bytes[j]))")
-        }
-        if j < end, bytes[j] == UInt8(ascii: ".") {
-            j += 1
-            guard j < end, JSONParser.isDigit(bytes[j]) else { throw fail(j, "expected a digit after '.'") }
-            while j < end, JSONParser.isDigit(bytes[j]) { j += 1 }
-        }
-        if j < end, bytes[j] == UInt8(ascii: "e") || bytes[j] == UInt8(ascii: "E") {
-            j += 1
-            if j < end, bytes[j] == UInt8(ascii: "+") || bytes[j] == UInt8(ascii: "-") { j += 1 }
-            guard j < end, JSONParser.isDigit(bytes[j]) else { throw fail(j, "expected a digit in exponent") }
-            while j < end, JSONParser.isDigit(bytes[j]) { j += 1 }
-        }
-        i = j
-    }
+    // MARK: - Helpers
 
     @inline(__always)
     static func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
