@@ -35,6 +35,8 @@ final class Connection: Channel {
     var shuttingDown = false
     private var wantsWritable = false
     private var interest: UInt32 = 0
+    /// Queued with the loop to be flushed at the end of the current wake-up.
+    var flushDeferred = false
     var deadline: Int64 = .max
     var deadlineKind: DeadlineKind = .idle
     /// For h2: when the oldest unfinished stream work began, reset on each completed request.
@@ -92,6 +94,23 @@ final class Connection: Channel {
         if !closeAfterFlush && pendingOutputCount < Self.outputHighWater && phase != .closed {
             readAvailable()
         }
+        if loop.defersFlushes {
+            // Answer after every connection of this wake-up has been read and served (see
+            // `EventLoop.defersFlushes`); the loop calls `finishDrive` then.
+            if !flushDeferred && phase != .closed {
+                flushDeferred = true
+                loop.deferFlush(of: self)
+            }
+            return
+        }
+        finishDrive()
+    }
+
+    /// Writes what `drive` produced, closes a finished connection, updates epoll interest
+    /// and the deadline.
+    func finishDrive() {
+        flushDeferred = false
+        guard phase != .closed else { return }
         flush()
         guard phase != .closed else { return }
         if closeAfterFlush && pendingOutputCount == 0 {
