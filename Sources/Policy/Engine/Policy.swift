@@ -36,14 +36,19 @@ public struct Policy: Sendable {
         let original = request.object
         let context = RuleContext(request: request, object: original?.isObject == true ? original ?? Self.emptyObject : Self.emptyObject,
                                   configuration: configuration)
-        let active = enabledMutations.filter { $0.applies(to: context) }
-        guard !active.isEmpty else { return allow(request) }
+        // The rules that apply, found in place (no array of them per review): the first one
+        // decides whether there is anything to do and names a malformed object.
+        guard let first = enabledMutations.firstIndex(where: { $0.applies(to: context) }) else { return allow(request) }
         guard original?.isObject == true else {
-            return malformedOnMutate(request, MalformedObject(path: "request.object", expected: "an object"), rule: active[0].ids[0])
+            return malformedOnMutate(request, MalformedObject(path: "request.object", expected: "an object"),
+                                     rule: enabledMutations[first].ids.first ?? "POLICY")
         }
         var builder = JSONPatchBuilder(original: context.object)
         var findings: [Finding] = []
-        for rule in active {
+        findings.reserveCapacity(4)
+        for position in first..<enabledMutations.count {
+            let rule = enabledMutations[position]
+            guard position == first || rule.applies(to: context) else { continue }
             do {
                 findings += try rule.mutate(context, patch: &builder)
             } catch {
@@ -51,10 +56,15 @@ public struct Policy: Sendable {
             }
         }
         findings = withoutDisabled(findings)
-        let warnings = findings.filter { $0.effect != .patch }.map(\.text)
-        let patched = findings.map { $0.effect == .deny ? Finding(ruleID: $0.ruleID, effect: .warn, message: $0.message) : $0 }
+        var warnings: [String] = []
+        for (i, finding) in findings.enumerated() where finding.effect != .patch {
+            warnings.append(finding.text)
+            if finding.effect == .deny {  // /mutate never denies: reported as a warning
+                findings[i] = Finding(ruleID: finding.ruleID, effect: .warn, message: finding.message)
+            }
+        }
         let patch = builder.isEmpty ? nil : builder.patch
-        return PolicyDecision(response: AdmissionResponse(uid: request.uid, allowed: true, patch: patch, warnings: warnings), findings: patched)
+        return PolicyDecision(response: AdmissionResponse(uid: request.uid, allowed: true, patch: patch, warnings: warnings), findings: findings)
     }
 
     private func malformedOnMutate(_ request: AdmissionRequest, _ error: MalformedObject, rule: String) -> PolicyDecision {
@@ -70,13 +80,15 @@ public struct Policy: Sendable {
         let original = request.object
         let context = RuleContext(request: request, object: original?.isObject == true ? original ?? Self.emptyObject : Self.emptyObject,
                                   configuration: configuration)
-        let active = enabledValidations.filter { $0.applies(to: context) }
-        guard !active.isEmpty else { return allow(request) }
+        guard let first = enabledValidations.firstIndex(where: { $0.applies(to: context) }) else { return allow(request) }
         var findings: [Finding] = []
         if original?.isObject != true {
-            findings.append(Finding(ruleID: active[0].ids[0], effect: .deny, message: "request.object must be an object.", code: 400))
+            findings.append(Finding(ruleID: enabledValidations[first].ids.first ?? "POLICY", effect: .deny,
+                                    message: "request.object must be an object.", code: 400))
         } else {
-            for rule in active {
+            for position in first..<enabledValidations.count {
+                let rule = enabledValidations[position]
+                guard position == first || rule.applies(to: context) else { continue }
                 do {
                     findings += try rule.validate(context)
                 } catch {
