@@ -103,7 +103,7 @@ public struct JSONPatchBuilder: Sendable {
     private mutating func ensureObject(_ path: ArraySlice<String>, allowArray: Bool) throws(JSONPatchError) -> Node {
         // The common case in one pass over the tape: every map on the way exists in the
         // original and no edit lies at or above any of them, so nothing needs adding.
-        if edited.isEmpty || edited.prefixLength(of: path) == nil, case .found(let object) = original.walk(Array(path)),
+        if edited.isEmpty || edited.prefixLength(of: path) == nil, case .found(let object) = original.walk(path),
            object.isObject {
             return .view(object)
         }

@@ -322,7 +322,13 @@ extension JSONView {
     /// Follows `path` through object members (the last of a repeated key, as `self[key]`), in
     /// one pass over the tape: the readers' hot path, which would otherwise make a view (and
     /// count a reference) per step. A null anywhere on the way, or at the end, is `absent`.
-    public func walk(_ path: [String]) -> Walk {
+    public func walk(_ path: [String]) -> Walk { walking(path) }
+
+    /// `walk` for a part of a path (the patch builder's parents), without copying it.
+    func walk(_ path: ArraySlice<String>) -> Walk { walking(path) }
+
+    @inline(__always)
+    private func walking<Path: Collection<String>>(_ path: Path) -> Walk {
         if path.isEmpty { return .found(self) }
         let outcome: (index: Int, depth: Int) = document.bytes.withUnsafeBufferPointer { bytes in
             document.tape.withUnsafeBufferPointer { tape in
