@@ -68,6 +68,26 @@ struct HTTP1IntegrationTests {
         #expect(responses.last?.hasPrefix("HTTP/1.1 200") == true)
     }
 
+    /// Requests that arrive on many connections at once are served in one wake-up of the
+    /// event loop and their answers written together afterwards (`EventLoop.defersFlushes`):
+    /// every connection must get its own answer, and keep being read for the next round.
+    @Test func manyConnectionsSendingAtOnceEachGetTheirOwnAnswer() throws {
+        let clients = try (0..<24).map { _ in try RawTLSClient(port: server.port) }
+        for round in 0..<3 {
+            for (n, client) in clients.enumerated() {
+                let body = SampleReview.knativeService(uid: "0000000\(round)-0000-4000-8000-\(String(format: "%012d", n))")
+                try client.send("POST /mutate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\n\r\n" + body)
+            }
+            for (n, client) in clients.enumerated() {
+                let responses = client.readResponses(1)
+                let uid = "0000000\(round)-0000-4000-8000-\(String(format: "%012d", n))"
+                #expect(responses.first?.hasPrefix("HTTP/1.1 200") == true, "round \(round) connection \(n): \(responses)")
+                #expect(responses.first?.contains("\"uid\":\"\(uid)\"") == true, "round \(round) connection \(n)")
+            }
+        }
+    }
+
     @Test func chunkedBodyReachesTheHandlerAndBadChunkIs400() throws {
         let client = try RawTLSClient(port: server.port)
         let review = Array(SampleReview.knativeService().utf8)
