@@ -45,6 +45,14 @@ public enum Base64 {
             @inline(__always) func store(_ n: UInt64, _ o: Int) {
                 UnsafeMutableRawPointer(out + o).storeBytes(of: pairs[Int(truncatingIfNeeded: n & 0xFFF)].littleEndian, as: UInt16.self)
             }
+            // The top 48 bits of `word` (two 3-byte groups, first input byte on top) as eight
+            // characters at `o`: four 12-bit halves.
+            @inline(__always) func storeSix(_ word: UInt64, _ o: Int) {
+                store(word >> 52, o)
+                store(word >> 40, o &+ 2)
+                store(word >> 28, o &+ 4)
+                store(word >> 16, o &+ 6)
+            }
             var i = 0
             var o = 0
             while count &- i >= 14 {
@@ -52,25 +60,15 @@ public enum Base64 {
                 // loop overhead per byte.
                 let first = UInt64(bigEndian: input.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 let second = UInt64(bigEndian: input.loadUnaligned(fromByteOffset: i &+ 6, as: UInt64.self))
-                store(first >> 52, o)
-                store(first >> 40, o &+ 2)
-                store(first >> 28, o &+ 4)
-                store(first >> 16, o &+ 6)
-                store(second >> 52, o &+ 8)
-                store(second >> 40, o &+ 10)
-                store(second >> 28, o &+ 12)
-                store(second >> 16, o &+ 14)
+                storeSix(first, o)
+                storeSix(second, o &+ 8)
                 i &+= 12
                 o &+= 16
             }
             while count &- i >= 8 {
                 // Big-endian, the first input byte is the top byte: the six used bytes are the
-                // top 48 bits, four 12-bit halves of two 3-byte groups.
-                let word = UInt64(bigEndian: input.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                store(word >> 52, o)
-                store(word >> 40, o &+ 2)
-                store(word >> 28, o &+ 4)
-                store(word >> 16, o &+ 6)
+                // top 48 bits.
+                storeSix(UInt64(bigEndian: input.loadUnaligned(fromByteOffset: i, as: UInt64.self)), o)
                 i &+= 6
                 o &+= 8
             }
