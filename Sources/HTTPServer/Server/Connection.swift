@@ -36,7 +36,7 @@ final class Connection: Channel {
     private var wantsWritable = false
     private var interest: UInt32 = 0
     /// Queued with the loop to be flushed at the end of the current wake-up.
-    var flushDeferred = false
+    var isFlushQueued = false
     var deadline: Int64 = .max
     var deadlineKind: DeadlineKind = .idle
     /// For h2: when the oldest unfinished stream work began, reset on each completed request.
@@ -97,8 +97,8 @@ final class Connection: Channel {
         if loop.defersFlushes {
             // Answer after every connection of this wake-up has been read and served (see
             // `EventLoop.defersFlushes`); the loop calls `finishDrive` then.
-            if !flushDeferred && phase != .closed {
-                flushDeferred = true
+            if !isFlushQueued && phase != .closed {
+                isFlushQueued = true
                 loop.deferFlush(of: self)
             }
             return
@@ -109,7 +109,7 @@ final class Connection: Channel {
     /// Writes what `drive` produced, closes a finished connection, updates epoll interest
     /// and the deadline.
     func finishDrive() {
-        flushDeferred = false
+        isFlushQueued = false
         guard phase != .closed else { return }
         flush()
         guard phase != .closed else { return }

@@ -91,8 +91,9 @@ final class EventLoop: @unchecked Sendable {
     /// read and served first and their answers written together afterwards. A client with
     /// several connections (kube-apiserver, a load generator) then finds several answers
     /// ready when it wakes instead of being woken, and preempting this thread, once per
-    /// answer; on a busy machine that halves the context switches per request. The delay is
-    /// the time to serve the rest of the batch (bounded by `epoll.wait`'s batch size).
+    /// answer: with `wrk` on the same two cores, 2.5 µs less kernel time per request in the
+    /// server and 1.7 µs less in `wrk`. An answer waits at most for the rest of its batch and
+    /// never more than `maxFlushDelayNanoseconds`.
     private(set) var defersFlushes = false
     private var pendingFlushes: [Connection] = []
     /// When the oldest answer waiting in `pendingFlushes` was queued.
