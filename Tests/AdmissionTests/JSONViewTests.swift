@@ -53,6 +53,7 @@ struct JSONViewTests {
         }
         if value.arrayValue == nil {
             guard view.elements.isEmpty else { return fail("elements of a non-array") }
+            guard view.firstElement == nil else { return fail("firstElement of a non-array") }
             guard view[0] == nil else { return fail("index lookup in a non-array") }
         }
 
@@ -67,6 +68,15 @@ struct JSONViewTests {
                 guard view[path: [String(i)]]?.index == byIndex.index else { return fail("[path: \"\(i)\"] differs") }
                 if let d = difference(byIndex, element, at: "\(path)[\(i)]") { return d }
             }
+            // firstElement/element(after:) visit the same elements, then stop.
+            var walked: [Int] = []
+            var next = view.firstElement
+            while let element = next, walked.count <= array.count {
+                walked.append(element.index)
+                next = view.element(after: element)
+            }
+            guard walked == elements.map(\.index) else { return fail("firstElement/element(after:) walked \(walked)") }
+            guard view.element(after: view) == nil else { return fail("element(after:) the array itself") }
             guard view[array.count] == nil, view[-1] == nil else { return fail("out-of-range index found") }
             guard view[path: [String(array.count)]] == nil else { return fail("out-of-range path index found") }
         case .object(let object):

@@ -175,6 +175,25 @@ public struct JSONView: Sendable {
 
     // MARK: Iteration
 
+    /// The first element of an array; nil when it is empty or not an array. With
+    /// `element(after:)`, a walk over the elements that builds no array of views.
+    public var firstElement: JSONView? {
+        let e = entry
+        guard e.kind == .array, e.end > 0 else { return nil }
+        return JSONView(document: document, index: index + 1)
+    }
+
+    /// The element after `element` (one of this array's, as `firstElement` and this method
+    /// give them), or nil after the last one (also when `element` is not one of them).
+    public func element(after element: JSONView) -> JSONView? {
+        let tape = document.tape
+        let e = tape[index]
+        guard e.kind == .array, element.document === document, element.index > index,
+              element.index < Int(e.next) else { return nil }
+        let next = Int(tape[element.index].next)
+        return next < Int(e.next) ? JSONView(document: document, index: next) : nil
+    }
+
     /// The elements of an array, in order (empty for anything else).
     public var elements: [JSONView] {
         let e = entry

@@ -21,7 +21,7 @@ struct KnativeServiceGPUMutation: MutationRule {
         var findings: [Finding] = []
         if let text = try context.object.string(forKey: gpu.annotation, inMapAt: KnativeServiceFields.templateAnnotations),
            let count = GPUQuantity(text: text).positiveCount {
-            let entries = try KnativeServiceGPUResources.read(context.object, resource: gpu.resource)
+            let entries = try KnativeServiceGPUResources.read(context.object, resource: gpu.resource, includingFirstAppContainer: true)
             if let first = entries.first(where: { !$0.isInitContainer }) {
                 let value = JSONValue.string(String(count))
                 if GPUQuantity(first.limit) != .count(count) {

@@ -1,4 +1,4 @@
-// The GPU entries of every container of a Knative Service's revision template (doc §3.1).
+// The GPU values of the containers of a Knative Service's revision template (doc §3.1).
 import Admission
 
 /// Reads `resources.requests[gpu]` and `resources.limits[gpu]` of each entry of
@@ -26,27 +26,41 @@ enum KnativeServiceGPUResources {
     private static let requests = ["resources", "requests"]
     private static let limits = ["resources", "limits"]
 
-    /// Every container, app containers first, in order. Throws when a list, a container, or
-    /// a map on the way to the GPU values has the wrong type.
-    static func read(_ object: JSONView, resource: String) throws(MalformedObject) -> [Entry] {
+    /// The containers with a GPU request or limit, app containers first, in order; with
+    /// `includingFirstAppContainer`, also the first app container whatever it holds (the
+    /// annotation's count goes there). Every container is checked all the same: throws when a
+    /// list, a container, or a map on the way to the GPU values has the wrong type. A Service
+    /// without GPUs (nearly all of them) gets an empty array, which allocates nothing.
+    static func read(_ object: JSONView, resource: String, includingFirstAppContainer: Bool = false) throws(MalformedObject) -> [Entry] {
         var entries: [Entry] = []
-        for (listPath, isInit) in [(KnativeServiceFields.containers, false), (KnativeServiceFields.initContainers, true)] {
-            guard let list = try object.array(at: listPath) else { continue }
-            for (index, container) in list.enumerated() {
-                guard container.isObject else {
-                    throw MalformedObject(path: FindingText.field(listPath + [String(index)]), expected: "an object")
-                }
-                do {
-                    // As `lookup(["resources", "requests", resource])`, without building the
-                    // path for every container.
-                    let request = try container.object(at: Self.requests)?[resource].flatMap { $0.isNull ? nil : $0 }
-                    let limit = try container.object(at: Self.limits)?[resource].flatMap { $0.isNull ? nil : $0 }
-                    entries.append(Entry(isInitContainer: isInit, index: index, request: request, limit: limit))
-                } catch {
-                    throw MalformedObject(path: FindingText.field(listPath + [String(index)]) + "." + error.path, expected: error.expected)
-                }
-            }
-        }
+        try read(object, KnativeServiceFields.containers, isInit: false, resource, includingFirst: includingFirstAppContainer, into: &entries)
+        try read(object, KnativeServiceFields.initContainers, isInit: true, resource, includingFirst: false, into: &entries)
         return entries
+    }
+
+    private static func read(_ object: JSONView, _ listPath: [String], isInit: Bool, _ resource: String,
+                             includingFirst: Bool, into entries: inout [Entry]) throws(MalformedObject) {
+        guard let list = try object.lookup(listPath) else { return }
+        guard list.isArray else { throw MalformedObject(path: JSONView.dotted(listPath), expected: "a list") }
+        var index = 0
+        var next = list.firstElement
+        while let container = next {
+            guard container.isObject else {
+                throw MalformedObject(path: FindingText.field(listPath + [String(index)]), expected: "an object")
+            }
+            do {
+                // As `lookup(["resources", "requests", resource])`, without building the
+                // path for every container.
+                let request = try container.object(at: Self.requests)?[resource].flatMap { $0.isNull ? nil : $0 }
+                let limit = try container.object(at: Self.limits)?[resource].flatMap { $0.isNull ? nil : $0 }
+                if request != nil || limit != nil || (includingFirst && index == 0) {
+                    entries.append(Entry(isInitContainer: isInit, index: index, request: request, limit: limit))
+                }
+            } catch {
+                throw MalformedObject(path: FindingText.field(listPath + [String(index)]) + "." + error.path, expected: error.expected)
+            }
+            index += 1
+            next = list.element(after: container)
+        }
     }
 }
