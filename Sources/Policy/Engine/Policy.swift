@@ -7,7 +7,9 @@ import Admission
 /// denials under `enforcement: warn`, become warnings. Several denials are reported together,
 /// one line per rule.
 public struct Policy: Sendable {
-    public let configuration: PolicyConfiguration
+    public var configuration: PolicyConfiguration { shared.configuration }
+    /// The configuration as every review's `RuleContext` holds it.
+    private let shared: SharedConfiguration
     let mutations: [any MutationRule]
     let validations: [any ValidationRule]
     /// The rules not switched off by `rules.disabled`, chosen once here rather than by
@@ -18,7 +20,7 @@ public struct Policy: Sendable {
     public init(configuration: PolicyConfiguration = PolicyConfiguration(),
                 mutations: [any MutationRule] = Policy.defaultMutations,
                 validations: [any ValidationRule] = Policy.defaultValidations) {
-        self.configuration = configuration
+        shared = SharedConfiguration(configuration)
         self.mutations = mutations
         self.validations = validations
         let disabled = configuration.rules.disabled
@@ -35,7 +37,7 @@ public struct Policy: Sendable {
         guard request.operation == .create || request.operation == .update else { return allow(request) }
         let original = request.object
         let context = RuleContext(request: request, object: original?.isObject == true ? original ?? Self.emptyObject : Self.emptyObject,
-                                  configuration: configuration)
+                                  shared: shared)
         // The rules that apply, found in place (no array of them per review): the first one
         // decides whether there is anything to do and names a malformed object.
         guard let first = enabledMutations.firstIndex(where: { $0.applies(to: context) }) else { return allow(request) }
@@ -79,7 +81,7 @@ public struct Policy: Sendable {
         guard request.operation == .create || request.operation == .update else { return allow(request) }
         let original = request.object
         let context = RuleContext(request: request, object: original?.isObject == true ? original ?? Self.emptyObject : Self.emptyObject,
-                                  configuration: configuration)
+                                  shared: shared)
         guard let first = enabledValidations.firstIndex(where: { $0.applies(to: context) }) else { return allow(request) }
         var findings: [Finding] = []
         if original?.isObject != true {

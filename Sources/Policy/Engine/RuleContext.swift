@@ -8,12 +8,20 @@ import Admission
 public struct RuleContext: Sendable {
     public let request: AdmissionRequest
     public let object: JSONView
-    public let configuration: PolicyConfiguration
+    /// The configuration, shared with the `Policy` that made this context rather than copied
+    /// for each review (a copy of a configuration counts a reference for each of its strings
+    /// and lists).
+    private let shared: SharedConfiguration
+    public var configuration: PolicyConfiguration { shared.configuration }
 
     public init(request: AdmissionRequest, object: JSONView, configuration: PolicyConfiguration) {
+        self.init(request: request, object: object, shared: SharedConfiguration(configuration))
+    }
+
+    init(request: AdmissionRequest, object: JSONView, shared: SharedConfiguration) {
         self.request = request
         self.object = object
-        self.configuration = configuration
+        self.shared = shared
     }
 
     public var kind: GroupVersionKind { request.kind }
@@ -27,4 +35,12 @@ public struct RuleContext: Sendable {
     public func finding(_ rule: String, _ effect: RuleEffect, _ message: String, code: Int = 403) -> Finding {
         Finding(ruleID: rule, effect: effect, message: message, code: code)
     }
+}
+
+/// A configuration held by reference: one per `Policy`, handed to each review's `RuleContext`.
+/// Immutable; any thread.
+final class SharedConfiguration: Sendable {
+    let configuration: PolicyConfiguration
+
+    init(_ configuration: PolicyConfiguration) { self.configuration = configuration }
 }

@@ -20,8 +20,8 @@ enum KnativeServiceFields {
 
     /// A `serving.knative.dev/v1` Service written through its main resource.
     static func isKnativeService(_ context: RuleContext) -> Bool {
-        let kind = context.kind
-        return kind.group == "serving.knative.dev" && kind.kind == "Service" && kind.version == "v1"
-            && (context.request.subResource ?? "").isEmpty
+        // Read in place (no copy of the GVK), the short and most selective field first.
+        context.request.kind.kind == "Service" && context.request.kind.version == "v1"
+            && context.request.kind.group == "serving.knative.dev" && context.request.subResource?.isEmpty ?? true
     }
 }
