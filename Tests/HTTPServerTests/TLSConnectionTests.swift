@@ -104,6 +104,24 @@ struct TLSConnectionTests {
         #expect(cipher == "ECDHE-ECDSA-AES128-GCM-SHA256")
     }
 
+    /// TLS 1.3: AES-128-GCM whatever the client's order among the AES suites (OpenSSL's default
+    /// server order would pick AES-256-GCM-SHA384), ChaCha20 for a client that lists it first.
+    @Test(arguments: [
+        ("TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"),
+        ("TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"),
+        ("TLS_AES_256_GCM_SHA384", "TLS_AES_256_GCM_SHA384"),
+        ("TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256"),
+    ])
+    func tls13SuiteIsAES128UnlessTheClientPrefersChaCha20(offer: String, chosen: String) throws {
+        let sockets = try TestSocketPair()
+        let server = try TLSConnection(context: context(), fd: sockets.server)
+        let client = try TLSTestClient(fd: sockets.client, tls13Suites: offer)
+        #expect(pumpHandshake(server: server, client: client).server == .done(0))
+        #expect(server.protocolVersion == "TLSv1.3")
+        let cipher = SSL_get_current_cipher(client.ssl).flatMap { SSL_CIPHER_get_name($0) }.map { String(cString: $0) }
+        #expect(cipher == chosen)
+    }
+
     @Test func rejectsAClientLimitedToTLS11() throws {
         let sockets = try TestSocketPair()
         let server = try TLSConnection(context: context(), fd: sockets.server)

@@ -37,7 +37,7 @@ final class TLSTestClient {
 
     init(
         fd: Int32, alpn: [String] = [], maximumVersion: Int32? = nil,
-        certificate: (certificatePath: String, keyPath: String)? = nil
+        certificate: (certificatePath: String, keyPath: String)? = nil, tls13Suites: String? = nil
     ) throws {
         guard let context = SSL_CTX_new(TLS_client_method()) else { throw Self.failure("SSL_CTX_new") }
         self.context = context
@@ -45,6 +45,10 @@ final class TLSTestClient {
         _ = SSL_CTX_set_cipher_list(context, "DEFAULT:@SECLEVEL=0")
         _ = smw_SSL_CTX_set_min_proto_version(context, TLS1_VERSION)
         if let maximumVersion { _ = smw_SSL_CTX_set_max_proto_version(context, maximumVersion) }
+        if let tls13Suites, SSL_CTX_set_ciphersuites(context, tls13Suites) != 1 {
+            SSL_CTX_free(context)
+            throw Self.failure("SSL_CTX_set_ciphersuites")
+        }
         guard let ssl = SSL_new(context) else {
             SSL_CTX_free(context)
             throw Self.failure("SSL_new")
