@@ -100,16 +100,20 @@ final class AdmissionService: Sendable {
         }.increment()
         durations[path]?.recordNanoseconds(nanoseconds)
         if !result.decision.findings.isEmpty {
-            let hits = ruleCounters.withLock { counters in
-                result.decision.findings.map { finding in
+            // Counted under the lock (a counter's increment is one atomic add): no array of
+            // counters is built per review.
+            ruleCounters.withLock { counters in
+                for finding in result.decision.findings {
                     let key = RuleLabels(rule: finding.ruleID, effect: finding.effect)
-                    if let counter = counters[key] { return counter }
-                    let counter = Counter(label: "webhook_rule_hits_total", dimensions: [("rule", key.rule), ("effect", key.effect.rawValue)])
-                    counters[key] = counter
-                    return counter
+                    if let counter = counters[key] {
+                        counter.increment()
+                    } else {
+                        let counter = Counter(label: "webhook_rule_hits_total", dimensions: [("rule", key.rule), ("effect", key.effect.rawValue)])
+                        counters[key] = counter
+                        counter.increment()
+                    }
                 }
             }
-            for counter in hits { counter.increment() }
         }
         logger.info("review", metadata: [
             "webhook": "\(path.rawValue)", "uid": "\(request.uid)", "kind": "\(request.kind.description)",

@@ -85,6 +85,29 @@ struct RouterTests {
         #expect(request.queryParameter("timeout") == "5s")
         #expect(request.queryParameter("flag") == "")
         #expect(request.queryParameter("missing") == nil)
+        #expect(request.query == "a=1&timeout=5s&flag")
+
+        let tricky = HTTPRequest(method: "GET", target: "/é/p?&&x=1=2&x=3&é=ü&&last=", version: .http1_1)
+        #expect(tricky.path == "/é/p")
+        #expect(tricky.queryParameter("x") == "1=2")  // the first occurrence, split at the first '='
+        #expect(tricky.queryParameter("é") == "ü")
+        #expect(tricky.queryParameter("last") == "")
+        #expect(tricky.queryParameter("") == nil)
+        #expect(tricky.queryParameter("1") == nil)
+
+        let bare = HTTPRequest(method: "GET", target: "/p", version: .http1_1)
+        #expect(bare.path == "/p" && bare.query == nil && bare.queryParameter("p") == nil)
+        let empty = HTTPRequest(method: "GET", target: "/p?", version: .http1_1)
+        #expect(empty.path == "/p" && empty.query == "" && empty.queryParameter("p") == nil)
+    }
+
+    @Test func headerLookupIgnoresCase() {
+        let headers = HTTPHeaders([("Content-Type", "application/json"), ("X-Ü", "1"), ("x-a", "2"), ("X-A", "3")])
+        #expect(headers[first: "content-type"] == "application/json")
+        #expect(headers[first: "CONTENT-TYPE"] == "application/json")
+        #expect(headers[first: "x-ü"] == "1" && headers[first: "X-Ü"] == "1")
+        #expect(headers[all: "x-a"] == ["2", "3"] && headers[all: "X-a"] == ["2", "3"])
+        #expect(headers[first: "missing"] == nil)
     }
 }
 

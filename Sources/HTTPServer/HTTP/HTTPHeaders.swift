@@ -29,15 +29,21 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
     /// The first value of `name` (case-insensitive), or nil.
     public subscript(first name: String) -> String? {
-        let key = name.lowercased()
+        let key = Self.lowercased(name)
         for field in fields where field.name == key { return field.value }
         return nil
     }
 
     /// Every value of `name` (case-insensitive), in order.
     public subscript(all name: String) -> [String] {
-        let key = name.lowercased()
+        let key = Self.lowercased(name)
         return fields.compactMap { $0.name == key ? $0.value : nil }
+    }
+
+    /// `name` lower-cased; as it is when it has no upper-case ASCII letter (the callers' names
+    /// are literals such as "content-type": `lowercased()` would build a new string each time).
+    private static func lowercased(_ name: String) -> String {
+        name.utf8.allSatisfy { $0 < 0x80 && $0 &- UInt8(ascii: "A") >= 26 } ? name : name.lowercased()
     }
 
     public var count: Int { fields.count }

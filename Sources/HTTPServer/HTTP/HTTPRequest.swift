@@ -31,25 +31,39 @@ public struct HTTPRequest: Sendable {
 
     /// The path part of the target, without the query.
     public var path: Substring {
-        if let q = target.firstIndex(of: "?") { return target[..<q] }
+        if let q = queryMark { return target[..<q] }
         return target[...]
     }
 
     /// The raw query string after `?`, or nil.
     public var query: Substring? {
-        guard let q = target.firstIndex(of: "?") else { return nil }
-        return target[target.index(after: q)...]
+        guard let q = queryMark else { return nil }
+        return target[target.utf8.index(after: q)...]
     }
+
+    /// Where the `?` is: found among the UTF-8 bytes (an ASCII byte is always a character
+    /// boundary), not by `Character`, which costs ~30 instructions per character scanned
+    /// (callgrind: ~3,000 of a request's instructions went to finding it twice).
+    private var queryMark: String.Index? { target.utf8.firstIndex(of: UInt8(ascii: "?")) }
 
     /// The value of query parameter `name` (first occurrence, not percent-decoded).
     public func queryParameter(_ name: String) -> Substring? {
         guard let query else { return nil }
-        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
-            if let eq = pair.firstIndex(of: "=") {
-                if pair[..<eq] == name { return pair[pair.index(after: eq)...] }
-            } else if pair == name {
-                return pair[pair.endIndex...]
+        // Split on the ASCII bytes '&' and '=' (always character boundaries); names compare
+        // as `Substring == String` did, by canonical equivalence.
+        let utf8 = query.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "&")) ?? utf8.endIndex
+            if start < end {
+                let pair = query[start..<end]
+                if let eq = pair.utf8.firstIndex(of: UInt8(ascii: "=")) {
+                    if pair[..<eq] == name { return pair[pair.utf8.index(after: eq)...] }
+                } else if pair == name {
+                    return pair[pair.endIndex...]
+                }
             }
+            start = end < utf8.endIndex ? utf8.index(after: end) : end
         }
         return nil
     }
