@@ -88,6 +88,46 @@ struct HTTP1IntegrationTests {
         }
     }
 
+    /// `webhook_requests_total` counts every review under its own labels, for more label sets
+    /// than the counter cache keeps at hand (`CounterCache.recentLimit`), arriving interleaved.
+    @Test func requestCountersCountEachLabelSet() throws {
+        var expected: [String: Int] = [:]
+        let client = try RawTLSClient(port: server.port)
+        var sent = 0
+        for round in 0..<6 {
+            for k in 0..<12 where k % 6 >= round % 3 {  // uneven counts per label set
+                let kind = "Kind\(k % 6)", operation = k < 6 ? "CREATE" : "UPDATE", dryRun = k % 4 == 0
+                let body = """
+                    {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-\(sent)",\
+                    "kind":{"group":"example.com","version":"v1","kind":"\(kind)"},\
+                    "resource":{"group":"example.com","version":"v1","resource":"things"},"operation":"\(operation)",\
+                    "dryRun":\(dryRun),"object":{"apiVersion":"example.com/v1","kind":"\(kind)","metadata":{"name":"x"}}}}
+                    """
+                try client.send("POST /mutate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\n\r\n" + body)
+                #expect(client.readResponses(1).first?.hasPrefix("HTTP/1.1 200") == true)
+                expected["kind=\(kind) operation=\(operation) dry_run=\(dryRun)", default: 0] += 1
+                sent += 1
+            }
+        }
+        #expect(expected.count == 12)
+        let metrics = try run("/usr/bin/curl", ["-sS", "\(server.metricsURL)/metrics"]).stdout
+        var counted: [String: Int] = [:]
+        for line in metrics.split(separator: "\n") where line.hasPrefix("webhook_requests_total{") {
+            guard let open = line.firstIndex(of: "{"), let close = line.lastIndex(of: "}"),
+                  let value = Double(line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)) else { continue }
+            var labels: [String: String] = [:]
+            for pair in line[line.index(after: open)..<close].split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 { labels[String(parts[0])] = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            }
+            guard labels["webhook"] == "mutate", labels["allowed"] == "true", labels["patched"] == "false",
+                  let kind = labels["kind"], kind.hasPrefix("Kind") else { continue }
+            counted["kind=\(kind) operation=\(labels["operation"] ?? "?") dry_run=\(labels["dry_run"] ?? "?")", default: 0] += Int(value)
+        }
+        #expect(counted == expected, "\(metrics)")
+    }
+
     @Test func chunkedBodyReachesTheHandlerAndBadChunkIs400() throws {
         let client = try RawTLSClient(port: server.port)
         let review = Array(SampleReview.knativeService().utf8)

@@ -19,7 +19,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
     /// Appends a field; the name is lower-cased.
     public mutating func add(name: String, value: String) {
-        fields.append((name: name.lowercased(), value: value))
+        fields.append((name: Self.lowercased(name), value: value))
     }
 
     /// Appends a field whose name the caller guarantees is already lower-case.
