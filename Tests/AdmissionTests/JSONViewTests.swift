@@ -227,6 +227,13 @@ struct JSONViewTests {
                 }
                 if random.next() % 4 == 0 { path.append("a") }
                 let model = Self.modelWalk(expected, path)
+                // The laid-out path walks to the same place.
+                switch (root.walk(path), root.walk(JSONPath(path))) {
+                case (.found(let a), .found(let b)): #expect(a.index == b.index, "document \(n) path \(path): JSONPath walk")
+                case (.absent, .absent): break
+                case (.notObject(let a), .notObject(let b)): #expect(a == b, "document \(n) path \(path): JSONPath walk")
+                default: Issue.record("document \(n) path \(path): the JSONPath walk ends elsewhere")
+                }
                 switch root.walk(path) {
                 case .found(let view):
                     found += 1

@@ -7,6 +7,16 @@ extension JSONView {
     /// object, or the value is not a string.
     public func string(forKey key: String, inMapAt path: [String]) throws(MalformedObject) -> String? {
         guard let map = try object(at: path), let value = map[key] else { return nil }
+        return try Self.string(value, key: key, path)
+    }
+
+    /// The same over a laid-out path (`KnativeServiceFields.At`): the reads of every review.
+    public func string(forKey key: String, inMapAt path: JSONPath) throws(MalformedObject) -> String? {
+        guard let map = try object(at: path), let value = map[key] else { return nil }
+        return try Self.string(value, key: key, path.keys)
+    }
+
+    private static func string(_ value: JSONView, key: String, _ path: [String]) throws(MalformedObject) -> String? {
         if let string = value.stringValue { return string }
         if value.isNull { return nil }
         throw MalformedObject(path: FindingText.field(path, key: key), expected: "a string")

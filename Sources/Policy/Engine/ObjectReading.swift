@@ -12,6 +12,22 @@ extension JSONView {
         }
     }
 
+    /// `lookup` over a laid-out path (the rules' hot reads): the same answers and errors.
+    public func lookup(_ path: JSONPath) throws(MalformedObject) -> JSONView? {
+        switch walk(path) {
+        case .found(let value): return value
+        case .absent: return nil
+        case .notObject(let depth): throw MalformedObject(path: Self.dotted(Array(path.keys.prefix(depth))), expected: "an object")
+        }
+    }
+
+    /// `object(at:)` over a laid-out path: the same answers and errors.
+    public func object(at path: JSONPath) throws(MalformedObject) -> JSONView? {
+        guard let value = try lookup(path) else { return nil }
+        guard value.isObject else { throw MalformedObject(path: Self.dotted(path.keys), expected: "an object") }
+        return value
+    }
+
     /// The object at `path`, nil when absent or null; throws when present with another type.
     public func object(at path: [String]) throws(MalformedObject) -> JSONView? {
         guard let value = try lookup(path) else { return nil }

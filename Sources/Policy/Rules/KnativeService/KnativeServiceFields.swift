@@ -18,6 +18,17 @@ enum KnativeServiceFields {
     static let containers = ["spec", "template", "spec", "containers"]
     static let initContainers = ["spec", "template", "spec", "initContainers"]
 
+    /// The same paths laid out for `JSONView.walk(_: JSONPath)`, for the reads every Knative
+    /// Service review makes (each rule reads the template's annotations again).
+    enum At {
+        static let annotations = JSONPath(KnativeServiceFields.annotations)
+        static let templateAnnotations = JSONPath(KnativeServiceFields.templateAnnotations)
+        static let templateLabels = JSONPath(KnativeServiceFields.templateLabels)
+        static let nodeSelector = JSONPath(KnativeServiceFields.nodeSelector)
+        static let containers = JSONPath(KnativeServiceFields.containers)
+        static let initContainers = JSONPath(KnativeServiceFields.initContainers)
+    }
+
     /// A `serving.knative.dev/v1` Service written through its main resource.
     static func isKnativeService(_ context: RuleContext) -> Bool {
         // Read in place (no copy of the GVK), the short and most selective field first.

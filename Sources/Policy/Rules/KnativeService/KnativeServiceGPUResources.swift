@@ -23,8 +23,8 @@ enum KnativeServiceGPUResources {
         var limitPath: [String] { path + ["resources", "limits"] }
     }
 
-    private static let requests = ["resources", "requests"]
-    private static let limits = ["resources", "limits"]
+    private static let requests: JSONPath = ["resources", "requests"]
+    private static let limits: JSONPath = ["resources", "limits"]
 
     /// The containers with a GPU request or limit, app containers first, in order; with
     /// `includingFirstAppContainer`, also the first app container whatever it holds (the
@@ -33,14 +33,15 @@ enum KnativeServiceGPUResources {
     /// without GPUs (nearly all of them) gets an empty array, which allocates nothing.
     static func read(_ object: JSONView, resource: String, includingFirstAppContainer: Bool = false) throws(MalformedObject) -> [Entry] {
         var entries: [Entry] = []
-        try read(object, KnativeServiceFields.containers, isInit: false, resource, includingFirst: includingFirstAppContainer, into: &entries)
-        try read(object, KnativeServiceFields.initContainers, isInit: true, resource, includingFirst: false, into: &entries)
+        try read(object, KnativeServiceFields.At.containers, isInit: false, resource, includingFirst: includingFirstAppContainer, into: &entries)
+        try read(object, KnativeServiceFields.At.initContainers, isInit: true, resource, includingFirst: false, into: &entries)
         return entries
     }
 
-    private static func read(_ object: JSONView, _ listPath: [String], isInit: Bool, _ resource: String,
+    private static func read(_ object: JSONView, _ list: JSONPath, isInit: Bool, _ resource: String,
                              includingFirst: Bool, into entries: inout [Entry]) throws(MalformedObject) {
-        guard let list = try object.lookup(listPath) else { return }
+        let listPath = list.keys
+        guard let list = try object.lookup(list) else { return }
         guard list.isArray else { throw MalformedObject(path: JSONView.dotted(listPath), expected: "a list") }
         var index = 0
         var next = list.firstElement

@@ -14,7 +14,7 @@ struct KnativeServicePassthroughMutation: MutationRule {
     }
 
     func mutate(_ context: RuleContext, patch: inout JSONPatchBuilder) throws(MalformedObject) -> [Finding] {
-        guard try context.object.string(forKey: KnativeServiceFields.passthroughKey, inMapAt: KnativeServiceFields.annotations) == nil else {
+        guard try context.object.string(forKey: KnativeServiceFields.passthroughKey, inMapAt: KnativeServiceFields.At.annotations) == nil else {
             return []
         }
         try patch.setField(Self.path, to: "true")

@@ -17,7 +17,7 @@ struct KnativeServicePassthroughValidation: ValidationRule {
     func validate(_ context: RuleContext) throws(MalformedObject) -> [Finding] {
         let key = KnativeServiceFields.passthroughKey
         var findings: [Finding] = []
-        if let value = try context.object.string(forKey: key, inMapAt: KnativeServiceFields.annotations) {
+        if let value = try context.object.string(forKey: key, inMapAt: KnativeServiceFields.At.annotations) {
             let field = FindingText.field(KnativeServiceFields.annotations, key: key)
             switch value {
             case "false":
@@ -34,7 +34,7 @@ struct KnativeServicePassthroughValidation: ValidationRule {
                     "\(field) is \(FindingText.quoted(value)); Knative reads only \"true\" or \"false\" (doc §1.3). Fix: set it to \"true\" or \"false\".", code: 422))
             }
         }
-        if try context.object.string(forKey: key, inMapAt: KnativeServiceFields.templateAnnotations) != nil {
+        if try context.object.string(forKey: key, inMapAt: KnativeServiceFields.At.templateAnnotations) != nil {
             findings.append(context.finding(ids[0], .warn,
                 "\(key) works only on metadata (doc §1.3). Fix: move it there."))
         }

@@ -23,8 +23,8 @@ struct KnativeServiceSidecarInjection: Sendable {
 
     init(_ object: JSONView, mode: PolicyConfiguration.SidecarInjection) throws(MalformedObject) {
         self.mode = mode
-        annotation = try object.string(forKey: KnativeServiceFields.injectKey, inMapAt: KnativeServiceFields.templateAnnotations)
-        label = try object.string(forKey: KnativeServiceFields.injectKey, inMapAt: KnativeServiceFields.templateLabels)
+        annotation = try object.string(forKey: KnativeServiceFields.injectKey, inMapAt: KnativeServiceFields.At.templateAnnotations)
+        label = try object.string(forKey: KnativeServiceFields.injectKey, inMapAt: KnativeServiceFields.At.templateLabels)
     }
 
     var isRequested: Bool { problem == nil }

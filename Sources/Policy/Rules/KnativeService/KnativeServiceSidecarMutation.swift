@@ -26,7 +26,7 @@ struct KnativeServiceSidecarMutation: MutationRule {
             findings.append(Finding(ruleID: ids[0], effect: .patch, message: write.note))
         }
         if settings.rewriteAppHTTPProbers,
-           try context.object.string(forKey: KnativeServiceFields.rewriteProbersKey, inMapAt: KnativeServiceFields.templateAnnotations) == nil {
+           try context.object.string(forKey: KnativeServiceFields.rewriteProbersKey, inMapAt: KnativeServiceFields.At.templateAnnotations) == nil {
             try patch.setField(Self.rewriteProbers.path, to: "true")
             findings.append(Finding(ruleID: ids[0], effect: .patch, message: Self.rewriteProbers.note))
         }

@@ -19,9 +19,9 @@ struct KnativeServiceSidecarPlacementValidation: ValidationRule {
         var findings: [Finding] = []
         for key in [KnativeServiceFields.injectKey, KnativeServiceFields.rewriteProbersKey] {
             guard let value = annotations[key], !value.isNull else { continue }
-            var onTemplate = try object.string(forKey: key, inMapAt: KnativeServiceFields.templateAnnotations) != nil
+            var onTemplate = try object.string(forKey: key, inMapAt: KnativeServiceFields.At.templateAnnotations) != nil
             if key == KnativeServiceFields.injectKey, !onTemplate {
-                onTemplate = try object.string(forKey: key, inMapAt: KnativeServiceFields.templateLabels) != nil
+                onTemplate = try object.string(forKey: key, inMapAt: KnativeServiceFields.At.templateLabels) != nil
             }
             if !onTemplate {
                 findings.append(context.finding(ids[0], .warn,
