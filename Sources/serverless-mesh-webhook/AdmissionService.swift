@@ -17,7 +17,7 @@ final class AdmissionService: Sendable {
     /// The labels of `webhook_requests_total`.
     private struct RequestLabels: Hashable {
         let webhook: WebhookPath
-        let kind: String
+        var kind: String
         let operation: AdmissionOperation
         let allowed: Bool
         let patched: Bool
@@ -33,6 +33,8 @@ final class AdmissionService: Sendable {
     /// Counters by label set, created on first use (swift-metrics handles are cheap to keep and
     /// costly to look up by label strings on every request).
     private let requestCounters = Mutex(CounterCache<RequestLabels>(label: "webhook_requests_total"))
+    /// The `kind` label of requests counted after `CounterCache.labelSetLimit` label sets.
+    static let otherKind = "other"
     private let ruleCounters = Mutex(CounterCache<RuleLabels>(label: "webhook_rule_hits_total"))
     private let durations: [WebhookPath: Metrics.Timer]
 
@@ -86,10 +88,14 @@ final class AdmissionService: Sendable {
         let request = result.review.request
         let response = result.decision.response
         let patchCount = response.patch?.operations.count ?? 0
-        let labels = RequestLabels(webhook: path, kind: request.kind.kind, operation: request.operation,
+        var labels = RequestLabels(webhook: path, kind: request.kind.kind, operation: request.operation,
                                    allowed: response.allowed, patched: patchCount > 0, dryRun: request.dryRun)
         requestCounters.withLock { counters in
-            counters.counter(for: labels) {
+            // The kind is whatever the request says: once `labelSetLimit` label sets exist, a
+            // new kind is counted as "other", so a client making kinds up cannot grow the
+            // metrics (and this process) without bound.
+            if !counters.admits(labels) { labels.kind = AdmissionService.otherKind }
+            return counters.counter(for: labels) {
                 [("webhook", path.rawValue), ("kind", labels.kind), ("operation", labels.operation.rawValue),
                  ("allowed", labels.allowed ? "true" : "false"), ("patched", labels.patched ? "true" : "false"),
                  ("dry_run", labels.dryRun ? "true" : "false")]
@@ -125,8 +131,18 @@ struct CounterCache<Labels: Hashable> {
     private var recent: [(labels: Labels, counter: Counter)] = []
     private var all: [Labels: Counter] = [:]
     static var recentLimit: Int { 8 }
+    /// How many label sets get counters of their own (see `admits`).
+    let labelSetLimit: Int
 
-    init(label: String) { self.label = label }
+    init(label: String, labelSetLimit: Int = 1_000) {
+        self.label = label
+        self.labelSetLimit = labelSetLimit
+    }
+
+    /// Whether `labels` has a counter already or there is room for one.
+    func admits(_ labels: Labels) -> Bool {
+        all.count < labelSetLimit || recent.contains { $0.labels == labels } || all[labels] != nil
+    }
 
     /// The counter of `labels`, made with `dimensions()` the first time.
     mutating func counter(for labels: Labels, dimensions: () -> [(String, String)]) -> Counter {

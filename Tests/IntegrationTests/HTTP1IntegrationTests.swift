@@ -128,6 +128,33 @@ struct HTTP1IntegrationTests {
         #expect(counted == expected, "\(metrics)")
     }
 
+    /// Past 1,000 label sets, reviews of new kinds are counted under kind="other": a client
+    /// making kinds up cannot grow the metrics without bound.
+    @Test func madeUpKindsStopGettingCountersOfTheirOwn() throws {
+        let client = try RawTLSClient(port: server.port)
+        let total = 1_005
+        for n in 0..<total {
+            let body = """
+                {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-\(n)",\
+                "kind":{"group":"example.com","version":"v1","kind":"K\(n)"},\
+                "resource":{"group":"example.com","version":"v1","resource":"things"},"operation":"CREATE",\
+                "object":{"apiVersion":"example.com/v1","kind":"K\(n)","metadata":{"name":"x"}}}}
+                """
+            try client.send("POST /mutate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(body.utf8.count)\r\n\r\n" + body)
+            guard client.readResponses(1).first?.hasPrefix("HTTP/1.1 200") == true else {
+                Issue.record("review \(n) was not answered with 200")
+                return
+            }
+        }
+        let metrics = try run("/usr/bin/curl", ["-sS", "\(server.metricsURL)/metrics"]).stdout
+        let lines = metrics.split(separator: "\n").filter { $0.hasPrefix("webhook_requests_total{") }
+        let own = lines.filter { $0.contains("kind=\"K") }
+        let other = lines.filter { $0.contains("kind=\"other\"") }
+        #expect(own.count == 1_000, "label sets with their own kind: \(own.count)")
+        #expect(other.count == 1 && other.first.map { $0.hasSuffix(" 5") } == true, "\(other)")
+    }
+
     @Test func chunkedBodyReachesTheHandlerAndBadChunkIs400() throws {
         let client = try RawTLSClient(port: server.port)
         let review = Array(SampleReview.knativeService().utf8)
