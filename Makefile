@@ -1,5 +1,5 @@
 # Shortcuts for the scripts; each target runs from a fresh clone (the scripts install what they need).
-.PHONY: run test bench fuzz hardening hardening-smoke ci
+.PHONY: run test bench icount fuzz hardening hardening-smoke ci
 
 run:             ## the webhook on https://localhost:8443 with a development certificate
 	scripts/dev-run.sh
@@ -9,6 +9,10 @@ test:            ## build and run every test (what CI runs)
 
 bench:           ## the webhook against nginx, same machine, same load (README Performance)
 	scripts/bench.sh --duration 8 --rounds 2
+
+icount:          ## instructions per review and per request against nginx (callgrind: repeatable)
+	scripts/icount.sh
+	scripts/icount-server.sh
 
 fuzz:            ## every libFuzzer target for 60 s
 	scripts/fuzz.sh all 60
