@@ -20,6 +20,7 @@ struct KnativeServiceSidecarMutation: MutationRule {
         let useLabel = settings.sidecarInjection == .label
         let (target, other) = useLabel ? (injection.label, injection.annotation) : (injection.annotation, injection.label)
         var findings: [Finding] = []
+        findings.reserveCapacity(2)  // one allocation for this rule's (at most) two notes
         if target == nil, other == nil || other == "true" {
             let write = useLabel ? Self.injectLabel : Self.injectAnnotation
             try patch.setField(write.path, to: "true")
