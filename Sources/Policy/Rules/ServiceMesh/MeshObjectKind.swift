@@ -20,23 +20,38 @@ enum MeshObjectKind: Sendable, Equatable {
     case networkPolicy
 
     init?(_ kind: GroupVersionKind) {
-        switch (kind.group, kind.kind, kind.version) {
-        case ("maistra.io", "ServiceMeshMemberRoll", "v1"): self = .memberRoll
-        case ("maistra.io", "ServiceMeshControlPlane", "v2"): self = .controlPlane
-        case ("networking.istio.io", "Gateway", "v1alpha3"), ("networking.istio.io", "Gateway", "v1beta1"),
-             ("networking.istio.io", "Gateway", "v1"): self = .gateway
-        case ("", "Service", "v1"): self = .service
-        case ("operator.knative.dev", "KnativeServing", "v1beta1"), ("operator.knative.dev", "KnativeServing", "v1alpha1"):
+        // The kind first, then its group and version: every mesh rule asks this for every
+        // review, and most reviews are of none of these kinds. (Callgrind: a switch over
+        // (group, kind, version) tuples cost ~1,400 instructions per call, ~22,000 per Knative
+        // Service review on /validate; the short kind names compare in a word or two.)
+        switch kind.kind {
+        case "Service":
+            guard kind.group.isEmpty, kind.version == "v1" else { return nil }
+            self = .service
+        case "Gateway":
+            guard kind.group == "networking.istio.io", kind.version == "v1" || kind.version == "v1beta1" || kind.version == "v1alpha3" else { return nil }
+            self = .gateway
+        case "NetworkPolicy":
+            guard kind.group == "networking.k8s.io", kind.version == "v1" else { return nil }
+            self = .networkPolicy
+        case "KnativeServing":
+            guard kind.group == "operator.knative.dev", kind.version == "v1beta1" || kind.version == "v1alpha1" else { return nil }
             self = .knativeServing
-        case ("networking.k8s.io", "NetworkPolicy", "v1"): self = .networkPolicy
-        default: return nil
+        case "ServiceMeshMemberRoll":
+            guard kind.group == "maistra.io", kind.version == "v1" else { return nil }
+            self = .memberRoll
+        case "ServiceMeshControlPlane":
+            guard kind.group == "maistra.io", kind.version == "v2" else { return nil }
+            self = .controlPlane
+        default:
+            return nil
         }
     }
 }
 
 extension RuleContext {
     /// The mesh kind of the request, nil for every other kind.
-    var meshKind: MeshObjectKind? { MeshObjectKind(kind) }
+    var meshKind: MeshObjectKind? { MeshObjectKind(request.kind) }
 
     /// True when the object is `kind`, named `name` (any name when nil), in `namespace` (any
     /// namespace when nil).
