@@ -81,6 +81,27 @@ public struct AdmissionRequest: Sendable {
         self.dryRun = dryRun
         self.options = options.map { JSONView($0) }
     }
+
+    /// The decoder's: every field as decoded, the objects as views into the request body.
+    init(decodedUID uid: String, kind: GroupVersionKind, resource: GroupVersionResource, subResource: String?,
+         requestKind: GroupVersionKind?, requestResource: GroupVersionResource?, name: String?, namespace: String?,
+         operation: AdmissionOperation, userInfo: JSONView?, object: JSONView?, oldObject: JSONView?, dryRun: Bool,
+         options: JSONView?) {
+        self.uid = uid
+        self.kind = kind
+        self.resource = resource
+        self.subResource = subResource
+        self.requestKind = requestKind
+        self.requestResource = requestResource
+        self.name = name
+        self.namespace = namespace
+        self.operation = operation
+        self.userInfo = userInfo
+        self.object = object
+        self.oldObject = oldObject
+        self.dryRun = dryRun
+        self.options = options
+    }
 }
 
 /// A whole review as received: which API version it came in (the answer echoes it) and the
