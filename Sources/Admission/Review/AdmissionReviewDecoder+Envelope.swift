@@ -146,11 +146,11 @@ struct EnvelopeReader {
             }
         }
         let options = optionsAt == Self.absent ? nil : try optionalObject(optionsAt, "request.options")
-        return AdmissionRequest(
-            decodedUID: uid,
+        return AdmissionRequest(decoded: AdmissionRequest.Fields(
+            uid: uid,
             kind: kind, resource: resource, subResource: subResource, requestKind: requestKind, requestResource: requestResource,
             name: name, namespace: namespace, operation: operation,
-            userInfo: userInfo, object: object, oldObject: oldObject, dryRun: dryRun, options: options)
+            userInfo: userInfo, object: object, oldObject: oldObject, dryRun: dryRun, options: options))
     }
 
     /// `request.operation`: nil for null. The bytes are compared with the four names (the same
