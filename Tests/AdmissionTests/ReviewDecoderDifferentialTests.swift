@@ -7,7 +7,8 @@ import Testing
 /// request member absent, null, of each wrong type, empty, escaped, repeated (the last one
 /// counts), under an escaped key; `requestKind`/`requestResource` equal to `kind`/`resource`
 /// byte for byte, equal only once decoded, or different (the reader shares Strings between
-/// equal raw texts). Owned by the test suite; any Swift Testing thread; no I/O.
+/// equal raw texts); the long group and kind names the reader returns as literals, escaped
+/// or not, and near misses. Owned by the test suite; any Swift Testing thread; no I/O.
 @Suite("Review decoder differential")
 struct ReviewDecoderDifferentialTests {
     /// JSON texts (already encoded) to pick from for one member.
@@ -25,10 +26,12 @@ struct ReviewDecoderDifferentialTests {
     static let shortStrings = [#""""#, #""status""#, #""payments-api""#, #""a-rather-long-name-of-forty-characters-x""#,
                                #""sh\u006fp""#, #""日本""#, #""line\nbreak""#]
     static let groups = [#""serving.knative.dev""#, #""serving.knative.de\u0076""#, #""""#, #""apps""#,
-                         #""networking.istio.io""#, #""serving.knative.dev ""#]
+                         #""networking.istio.io""#, #""serving.knative.dev ""#, #""maistra.io""#, #""operator.knative.dev""#,
+                         #""networking.k8s.io""#, #""networking.k8s.iO""#]
     static let versions = [#""v1""#, #""v1beta1""#, #""v\u0031""#, #""v2alpha1-of-a-long-version""#]
     static let names = [#""Service""#, #""services""#, #""Servic\u0065""#, #""Secret""#, #""secrets""#,
-                        #""ServiceMeshMemberRollWithALongName""#]
+                        #""ServiceMeshMemberRollWithALongName""#, #""ServiceMeshMemberRoll""#, #""servicemeshmemberrolls""#,
+                        #""ServiceMeshMemberRol\u006c""#, #""ServiceMeshControlPlane""#, #""servicemeshcontrolplanes""#]
 
     struct Generator {
         var random: SeededGenerator

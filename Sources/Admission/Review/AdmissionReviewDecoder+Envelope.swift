@@ -205,7 +205,10 @@ struct EnvelopeReader {
         var group = ""
         if groupAt != Self.absent {
             switch kindOf(groupAt) {
-            case .string: group = string(groupAt, reusing: earlier.group, from: origins.group)
+            case .string:
+                // A known group is looked up first (the reuse test first measured 280 instructions
+                // per review more: the literal is then returned as such, not copied).
+                group = knownName(groupAt) ?? string(groupAt, reusing: earlier.group, from: origins.group)
             case .null: groupAt = Self.absent
             default: throw .wrongType(field + ".group", expected: "a string", got: view(groupAt))
             }
@@ -228,6 +231,32 @@ struct EnvelopeReader {
         case .string: guard entry.end > entry.start else { throw .empty(parent + "." + key()) }
         case .null: throw .missing(parent + "." + key())
         default: throw .wrongType(parent + "." + key(), expected: "a string", got: view(value))
+        }
+    }
+
+    /// The string at `value` as a literal when it is one of the groups, kinds and resources of
+    /// more than 15 UTF-8 bytes of the objects this webhook is registered for
+    /// (charts/serverless-mesh-webhook/templates/webhook-*), written without escapes. Such a
+    /// String made from the bytes is a heap object, allocated and freed per review; a literal
+    /// is static and its copies count no references (callgrind, 3.6 KB review, whose group is
+    /// `serving.knative.dev`: 69,145 -> 68,007 instructions per review). Shorter texts are
+    /// small Strings (no allocation): literals for `v1`, `Service` and `services` as well saved
+    /// about 120 more, not worth a table of every short name. Other texts are made as usual.
+    private func knownName(_ value: Int) -> String? {
+        let entry = tape[value]
+        guard !entry.flag else { return nil }
+        // By length first: a text is then compared with one or two literals, or none.
+        switch entry.end &- entry.start {
+        case 17: return textEquals(value, "networking.k8s.io") ? "networking.k8s.io" : nil
+        case 19:
+            if textEquals(value, "serving.knative.dev") { return "serving.knative.dev" }
+            return textEquals(value, "networking.istio.io") ? "networking.istio.io" : nil
+        case 20: return textEquals(value, "operator.knative.dev") ? "operator.knative.dev" : nil
+        case 21: return textEquals(value, "ServiceMeshMemberRoll") ? "ServiceMeshMemberRoll" : nil
+        case 22: return textEquals(value, "servicemeshmemberrolls") ? "servicemeshmemberrolls" : nil
+        case 23: return textEquals(value, "ServiceMeshControlPlane") ? "ServiceMeshControlPlane" : nil
+        case 24: return textEquals(value, "servicemeshcontrolplanes") ? "servicemeshcontrolplanes" : nil
+        default: return nil
         }
     }
 
@@ -263,9 +292,12 @@ struct EnvelopeReader {
     private func string(_ value: Int) -> String { JSONMaterializer(bytes: bytes, tape: tape).string(tape[value]) }
 
     /// The text of the string at `value`: `earlier` itself when the string at `earlierAt` has
-    /// the same raw bytes, else a new String.
+    /// the same raw bytes, else a known name's literal (`knownName`), else a new String.
     private func string(_ value: Int, reusing earlier: String, from earlierAt: Int) -> String {
-        earlierAt != Self.absent && rawBytesEqual(value, earlierAt) ? earlier : string(value)
+        if earlierAt != Self.absent && rawBytesEqual(value, earlierAt) { return earlier }
+        let entry = tape[value]
+        if entry.end &- entry.start > 15, let known = knownName(value) { return known }
+        return string(value)
     }
 
     /// Whether two string entries have the same raw bytes (so the same decoded text).
