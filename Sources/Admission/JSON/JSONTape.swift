@@ -101,11 +101,12 @@ struct JSONTapeBuilder: ~Copyable {
     }
 
     /// The entry at `index`, which must be below `count`: the parser only passes indexes of
-    /// entries it appended (open containers).
+    /// entries it appended (open containers). Addressors, so `tape[k].next = n` stores that one
+    /// field (with a getter and setter the whole entry was read and written back).
     @inline(__always)
     subscript(index: Int) -> JSONTapeEntry {
-        get { base[index] }
-        nonmutating set { base[index] = newValue }
+        unsafeAddress { UnsafePointer(base + index) }
+        nonmutating unsafeMutableAddress { base + index }
     }
 
     /// A buffer twice as large holding the same entries (the old one is freed). Static, so
@@ -149,14 +150,15 @@ extension JSONParser {
         guard end <= JSONParser.tapeByteLimit else { throw fail(0, "document larger than 4 GiB") }
         guard let p = bytes.baseAddress, end > 0 else { throw JSONParser.endOfInput(at: 0, expecting: "a value") }
         let end = self.end
-        let maxDepth = self.maxDepth
         var i = 0
         // The innermost open container: tape index (-1 at top level), member count and kind;
-        // `depth` counts the open containers.
+        // `depthLeft` counts how many more may open: one register for the depth and the limit
+        // (with the addressors below, 26,830 → 24,790 instructions per 3.6 KB review: fewer of
+        // the loop's locals left registers).
         var container = -1
         var count: UInt32 = 0
         var isObject = false
-        var depth = 0
+        var depthLeft = self.maxDepth
         nextValue: while true {
             i = JSONParser.skipWhitespace(p, i, end)
             // Inside an object every value is a member's: its key and colon come first.
@@ -176,7 +178,7 @@ extension JSONParser {
             case UInt8(ascii: "\""):
                 i = try appendString(p, i, end, &tape)
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                guard depth < maxDepth else { throw JSONParser.tooDeep(at: i, maxDepth) }
+                guard depthLeft > 0 else { throw JSONParser.tooDeep(at: i, self.maxDepth) }
                 let opensObject = c == UInt8(ascii: "{")
                 let index = tape.count
                 tape.append(JSONTapeEntry(kind: opensObject ? .object : .array, flag: false, start: at, end: 0, next: 0))
@@ -193,7 +195,7 @@ extension JSONParser {
                     container = index
                     count = 0
                     isObject = opensObject
-                    depth += 1
+                    depthLeft -= 1
                     continue nextValue
                 }
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -235,7 +237,7 @@ extension JSONParser {
                 let enclosing = tape[container].next
                 tape[container].end = count
                 tape[container].next = UInt32(truncatingIfNeeded: tape.count)
-                depth -= 1
+                depthLeft += 1
                 if enclosing == UInt32.max {
                     (container, count, isObject) = (-1, 0, false)
                 } else {
@@ -306,7 +308,7 @@ extension JSONParser {
         }
         tape.append(JSONTapeEntry(kind: .string, flag: escaped, start: UInt32(truncatingIfNeeded: start),
                                   end: UInt32(truncatingIfNeeded: j), next: UInt32(truncatingIfNeeded: tape.count &+ 1)))
-        return j + 1
+        return j &+ 1  // j < end: no overflow check needed
     }
 
     /// Advances over string bytes that need no attention and returns the index of the first
