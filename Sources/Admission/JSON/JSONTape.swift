@@ -93,9 +93,18 @@ struct JSONTapeBuilder: ~Copyable {
 
     deinit { base.deallocate() }
 
+    /// Makes room for `n` more entries (`n` at most 16: growing doubles a capacity of at least
+    /// 16). The parser reserves two (a member's key and value) once per value and then appends
+    /// without a check each.
     @inline(__always)
-    mutating func append(_ entry: JSONTapeEntry) {
-        if count == capacity { (base, capacity) = JSONTapeBuilder.grown(base, count: count, capacity: capacity) }
+    mutating func reserve(_ n: Int) {
+        if capacity &- count < n { (base, capacity) = JSONTapeBuilder.grown(base, count: count, capacity: capacity) }
+    }
+
+    /// Appends `entry` into room made by `reserve`.
+    @inline(__always)
+    mutating func appendReserved(_ entry: JSONTapeEntry) {
+        assert(count < capacity, "tape entry appended without a reserve")
         (base + count).initialize(to: entry)
         count &+= 1
     }
@@ -160,6 +169,9 @@ extension JSONParser {
         var isObject = false
         var depthLeft = self.maxDepth
         nextValue: while true {
+            // Room for this value's entry and, in an object, its key's: every append below until
+            // the next `continue nextValue` or return is one of these two.
+            tape.reserve(2)
             i = JSONParser.skipWhitespace(p, i, end)
             // Inside an object every value is a member's: its key and colon come first.
             // (Written out here: as a function, the optimiser declines to inline it; measured
@@ -189,7 +201,7 @@ extension JSONParser {
                 guard depthLeft > 0 else { throw JSONParser.tooDeep(at: i, self.maxDepth) }
                 let opensObject = c == UInt8(ascii: "{")
                 let index = tape.count
-                tape.append(JSONTapeEntry(kind: opensObject ? .object : .array, flag: false, start: at, end: 0, next: 0))
+                tape.appendReserved(JSONTapeEntry(kind: opensObject ? .object : .array, flag: false, start: at, end: 0, next: 0))
                 i = JSONParser.skipWhitespace(p, i + 1, end)
                 // "{}" and "[]": the closing byte is the opening one plus 2 in ASCII.
                 if i < end, p[i] == c &+ 2 {
@@ -208,18 +220,18 @@ extension JSONParser {
                 }
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let after = try scanNumber(p, i, end)
-                tape.append(JSONTapeEntry(kind: .number, flag: false, start: at, end: UInt32(truncatingIfNeeded: after),
+                tape.appendReserved(JSONTapeEntry(kind: .number, flag: false, start: at, end: UInt32(truncatingIfNeeded: after),
                                           next: UInt32(truncatingIfNeeded: tape.count &+ 1)))
                 i = after
             case UInt8(ascii: "t"):
                 i = try expectLiteral(p, i, end, "true", word: JSONParser.trueWord)
-                tape.append(JSONTapeEntry(kind: .bool, flag: true, start: at, end: 0, next: UInt32(truncatingIfNeeded: tape.count &+ 1)))
+                tape.appendReserved(JSONTapeEntry(kind: .bool, flag: true, start: at, end: 0, next: UInt32(truncatingIfNeeded: tape.count &+ 1)))
             case UInt8(ascii: "f"):
                 i = try expectLiteral(p, i, end, "false", word: JSONParser.falseWord)
-                tape.append(JSONTapeEntry(kind: .bool, flag: false, start: at, end: 0, next: UInt32(truncatingIfNeeded: tape.count &+ 1)))
+                tape.appendReserved(JSONTapeEntry(kind: .bool, flag: false, start: at, end: 0, next: UInt32(truncatingIfNeeded: tape.count &+ 1)))
             case UInt8(ascii: "n"):
                 i = try expectLiteral(p, i, end, "null", word: JSONParser.nullWord)
-                tape.append(JSONTapeEntry(kind: .null, flag: false, start: at, end: 0, next: UInt32(truncatingIfNeeded: tape.count &+ 1)))
+                tape.appendReserved(JSONTapeEntry(kind: .null, flag: false, start: at, end: 0, next: UInt32(truncatingIfNeeded: tape.count &+ 1)))
             default:
                 throw JSONParser.unexpected(c, at: i, expecting: "a value")
             }
@@ -314,7 +326,7 @@ extension JSONParser {
                 throw JSONParser.controlCharacter(c, at: j)
             }
         }
-        tape.append(JSONTapeEntry(kind: .string, flag: escaped, start: UInt32(truncatingIfNeeded: start),
+        tape.appendReserved(JSONTapeEntry(kind: .string, flag: escaped, start: UInt32(truncatingIfNeeded: start),
                                   end: UInt32(truncatingIfNeeded: j), next: UInt32(truncatingIfNeeded: tape.count &+ 1)))
         return j &+ 1  // j < end: no overflow check needed
     }
