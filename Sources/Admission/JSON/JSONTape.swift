@@ -259,7 +259,7 @@ extension JSONParser {
                 let enclosing = tape[closing].next
                 tape[closing].end = count
                 tape[closing].next = UInt32(truncatingIfNeeded: tape.count)
-                depthLeft += 1
+                depthLeft &+= 1  // at most maxDepth again
                 if enclosing == UInt32.max {
                     (container, count) = (-2, 0)
                 } else {
