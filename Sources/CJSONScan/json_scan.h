@@ -11,20 +11,23 @@
 #include <arm_neon.h>
 #endif
 
-/// For the 16 bytes at `p` (all readable): bit k of the low half is set when byte k needs the
-/// string scanner's attention ('"', '\\', below 0x20 or 0x80 and above), bit 16 + k when byte
-/// k is '"'. Byte 0 is the lowest bit, so the first such byte is the low half's trailing zero
-/// count, and whether it closes the string is one more bit test.
-static inline uint32_t smw_json_string_mask16(const uint8_t *p) {
+/// For the 16 bytes at `p` (all readable): returns a mask with bit k set when byte k needs the
+/// string scanner's attention ('"', '\\', below 0x20, or 0x80 and above), and stores in
+/// `*quotes` the mask of the bytes that are '"' (a subset). Byte 0 is the lowest bit, so the
+/// first such byte is the returned mask's trailing zero count, and whether it closes the
+/// string is one bit test of `*quotes` (a `bt` on x86_64). Two results rather than one packed
+/// word: measured, the packed form cost 2 more instructions a string.
+static inline uint32_t smw_json_string_mask16(const uint8_t *p, uint32_t *quotes) {
 #if defined(__SSE2__)
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
     __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
     __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
     // Signed compare: 0x20 > b holds for b below 0x20 and for 0x80..0xFF (negative as int8).
     __m128i other = _mm_cmpgt_epi8(_mm_set1_epi8(0x20), v);
-    uint32_t special = (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), other));
-    return special | (uint32_t)_mm_movemask_epi8(quote) << 16;
+    *quotes = (uint32_t)_mm_movemask_epi8(quote);
+    return (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), other));
 #elif defined(__ARM_NEON) && defined(__aarch64__)
+    // No movemask on NEON: weight each lane's 0xFF by its bit and add each half's lanes.
     static const uint8_t weights[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
     uint8x16_t v = vld1q_u8(p);
     uint8x16_t quote = vceqq_u8(v, vdupq_n_u8('"'));
@@ -32,17 +35,17 @@ static inline uint32_t smw_json_string_mask16(const uint8_t *p) {
                                   vorrq_u8(vcltq_u8(v, vdupq_n_u8(0x20)), vcgeq_u8(v, vdupq_n_u8(0x80))));
     uint8x16_t w = vld1q_u8(weights);
     uint8x16_t s = vandq_u8(special, w), q = vandq_u8(quote, w);
-    uint32_t specialBits = (uint32_t)vaddv_u8(vget_low_u8(s)) | (uint32_t)vaddv_u8(vget_high_u8(s)) << 8;
-    uint32_t quoteBits = (uint32_t)vaddv_u8(vget_low_u8(q)) | (uint32_t)vaddv_u8(vget_high_u8(q)) << 8;
-    return specialBits | quoteBits << 16;
+    *quotes = (uint32_t)vaddv_u8(vget_low_u8(q)) | (uint32_t)vaddv_u8(vget_high_u8(q)) << 8;
+    return (uint32_t)vaddv_u8(vget_low_u8(s)) | (uint32_t)vaddv_u8(vget_high_u8(s)) << 8;
 #else
-    uint32_t mask = 0;
+    uint32_t special = 0, quoteBits = 0;
     for (int k = 0; k < 16; k++) {
         uint8_t b = p[k];
-        if (b == '"') mask |= (uint32_t)0x10001 << k;
-        else if (b == '\\' || b < 0x20 || b >= 0x80) mask |= (uint32_t)1 << k;
+        if (b == '"') quoteBits |= (uint32_t)1 << k;
+        if (b == '"' || b == '\\' || b < 0x20 || b >= 0x80) special |= (uint32_t)1 << k;
     }
-    return mask;
+    *quotes = quoteBits;
+    return special;
 #endif
 }
 
