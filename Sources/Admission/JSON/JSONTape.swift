@@ -98,7 +98,7 @@ struct JSONTapeBuilder: ~Copyable {
     /// without a check each.
     @inline(__always)
     mutating func reserve(_ n: Int) {
-        if capacity &- count < n { (base, capacity) = JSONTapeBuilder.grown(base, count: count, capacity: capacity) }
+        if count &+ n > capacity { (base, capacity) = JSONTapeBuilder.grown(base, count: count, capacity: capacity) }
     }
 
     /// Appends `entry` into room made by `reserve`.
