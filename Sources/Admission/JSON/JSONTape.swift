@@ -146,8 +146,9 @@ extension JSONParser {
     /// Parses the whole input into a tape (RFC 8259, the choices listed on `JSONParser`);
     /// `capacity` is the first guess at its entry count.
     /// Iterative, and with no stack of its own: while a container is open, its tape entry's
-    /// `next` holds the enclosing container's index and the enclosing container's entry `end`
-    /// holds its member count so far, both overwritten with their final values when it closes.
+    /// `next` holds the enclosing container's index and its `end` the enclosing container's
+    /// member count so far, both read back and overwritten with their final values when it
+    /// closes (written with the entry, so opening a container stores nothing else).
     /// Each value is one entry; nothing else is allocated (escaped strings are checked, not
     /// decoded, here). The cursor, the input's base and end live in locals for the hot loop;
     /// every read is checked against `end` first. Error messages are built out of line.
@@ -201,18 +202,18 @@ extension JSONParser {
                 guard depthLeft > 0 else { throw JSONParser.tooDeep(at: i, self.maxDepth) }
                 let opensObject = c == UInt8(ascii: "{")
                 let index = tape.count
-                tape.appendReserved(JSONTapeEntry(kind: opensObject ? .object : .array, flag: false, start: at, end: 0, next: 0))
+                // While open, `end` keeps the enclosing container's member count and `next` its
+                // index (-1, at top level, becomes UInt32.max, which no index reaches: an entry
+                // takes at least one input byte, and inputs are shorter than `tapeByteLimit`).
+                tape.appendReserved(JSONTapeEntry(kind: opensObject ? .object : .array, flag: false, start: at,
+                                                  end: count, next: UInt32(truncatingIfNeeded: container &>> 1)))
                 i = JSONParser.skipWhitespace(p, i + 1, end)
                 // "{}" and "[]": the closing byte is the opening one plus 2 in ASCII.
                 if i < end, p[i] == c &+ 2 {
                     i += 1
+                    tape[index].end = 0
                     tape[index].next = UInt32(truncatingIfNeeded: tape.count)
                 } else {
-                    if container >= 0 { tape[container &>> 1].end = count }
-                    // The enclosing container's index; -1 becomes UInt32.max, which no index
-                    // reaches (an entry takes at least one input byte, and inputs are shorter
-                    // than `tapeByteLimit`).
-                    tape[index].next = UInt32(truncatingIfNeeded: container &>> 1)
                     container = index &<< 1 | (opensObject ? 1 : 0)
                     count = 0
                     depthLeft -= 1
@@ -256,16 +257,15 @@ extension JSONParser {
                 }
                 i += 1
                 let closing = container &>> 1
-                let enclosing = tape[closing].next
+                let (enclosing, enclosingCount) = (tape[closing].next, tape[closing].end)
                 tape[closing].end = count
                 tape[closing].next = UInt32(truncatingIfNeeded: tape.count)
                 depthLeft &+= 1  // at most maxDepth again
+                count = enclosingCount
                 if enclosing == UInt32.max {
-                    (container, count) = (-2, 0)
+                    container = -2
                 } else {
-                    let entry = tape[Int(enclosing)]
-                    container = Int(enclosing) &<< 1 | (entry.kind == .object ? 1 : 0)
-                    count = entry.end
+                    container = Int(enclosing) &<< 1 | (tape[Int(enclosing)].kind == .object ? 1 : 0)
                 }
             }
         }
