@@ -207,7 +207,9 @@ extension JSONParser {
                 // takes at least one input byte, and inputs are shorter than `tapeByteLimit`).
                 tape.appendReserved(JSONTapeEntry(kind: opensObject ? .object : .array, flag: false, start: at,
                                                   end: count, next: UInt32(truncatingIfNeeded: container &>> 1)))
-                i = JSONParser.skipWhitespace(p, i + 1, end)
+                i &+= 1  // i < end
+                // Compact JSON: no whitespace after the opening byte (one look at it).
+                if i < end, p[i] > 0x20 {} else { i = JSONParser.skipWhitespace(p, i, end) }
                 // "{}" and "[]": the closing byte is the opening one plus 2 in ASCII.
                 if i < end, p[i] == c &+ 2 {
                     i += 1
