@@ -302,8 +302,12 @@ extension JSONParser {
     private mutating func appendString(_ p: UnsafePointer<UInt8>, _ quote: Int, _ end: Int,
                                        _ tape: inout JSONTapeBuilder) throws(JSONParseError) -> Int {
         let start = quote + 1
+        // Appended first and its end written last: an escape marks the entry itself, so no
+        // flag has to live through the scan (it left a register: 3 instructions a string).
+        let entry = tape.count
+        tape.appendReserved(JSONTapeEntry(kind: .string, flag: false, start: UInt32(truncatingIfNeeded: start),
+                                          end: 0, next: UInt32(truncatingIfNeeded: entry &+ 1)))
         var j = start
-        var escaped = false
         while true {
             if j &+ 16 <= end {
                 var quotes: UInt32 = 0
@@ -323,7 +327,7 @@ extension JSONParser {
             // Not the closing quote: a backslash, a control character or a non-ASCII lead byte.
             let c = p[j]
             if c == UInt8(ascii: "\\") {
-                escaped = true
+                tape[entry].flag = true
                 j = try checkEscape(p, j, end)
             } else if c >= 0x80 {
                 j = try validateUTF8Sequence(at: j)
@@ -331,8 +335,7 @@ extension JSONParser {
                 throw JSONParser.controlCharacter(c, at: j)
             }
         }
-        tape.appendReserved(JSONTapeEntry(kind: .string, flag: escaped, start: UInt32(truncatingIfNeeded: start),
-                                  end: UInt32(truncatingIfNeeded: j), next: UInt32(truncatingIfNeeded: tape.count &+ 1)))
+        tape[entry].end = UInt32(truncatingIfNeeded: j)
         return j &+ 1  // j < end: no overflow check needed
     }
 
