@@ -241,7 +241,9 @@ extension JSONParser {
             // A value is complete: count it in the innermost open container (its entry's `end`),
             // closing as many as end here.
             while true {
-                i = JSONParser.skipWhitespace(p, i, end)
+                // One look for compact JSON first (20,644 → 20,178 instructions per 3.6 KB
+                // review; the same at the top of the value loop measured 1,000 worse).
+                if i < end, p[i] > 0x20 {} else { i = JSONParser.skipWhitespace(p, i, end) }
                 guard container >= 0 else {
                     guard i == end else { throw JSONParser.afterTopLevelValue(p[i], at: i) }
                     return tape
