@@ -22,6 +22,8 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(name: "CLinux"),
+        // Header-only SIMD helpers (static inline C) for Admission's JSON string scan.
+        .systemLibrary(name: "CJSONScan"),
         .systemLibrary(
             name: "CNghttp2",
             pkgConfig: "libnghttp2",
@@ -52,7 +54,7 @@ let package = Package(
         ),
         .target(
             name: "Admission",
-            dependencies: [],
+            dependencies: ["CJSONScan"],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .target(

@@ -33,6 +33,8 @@ TARGETS=(json http1 pipeline config)
 OUT=.build-fuzz
 OBJ=$OUT/obj
 SWIFT_FLAGS=(-sanitize=fuzzer,address -parse-as-library -O)
+# Admission's JSON string scan imports the header-only C module CJSONScan (static inline SIMD).
+CJSONSCAN=(-I Sources/CJSONScan)
 
 # swiftc without ld.gold's "Cannot export local symbol" noise from the ASan runtime.
 sc() {
@@ -118,15 +120,15 @@ build_policy_modules() {
             -I "$yams/Sources/CYaml/include" -emit-module -emit-module-path "$OBJ/modules/Yams.swiftmodule" \
             "$yams"/Sources/Yams/*.swift -o "$OBJ/Yams.o" -suppress-warnings
     fi
-    if ! up_to_date "$OBJ/Admission.o" Sources/Admission; then
+    if ! up_to_date "$OBJ/Admission.o" Sources/Admission Sources/CJSONScan; then
         echo "fuzz: building Admission" >&2
-        sc "${SWIFT_FLAGS[@]}" -wmo -c -module-name Admission -swift-version 6 \
+        sc "${SWIFT_FLAGS[@]}" "${CJSONSCAN[@]}" -wmo -c -module-name Admission -swift-version 6 \
             -emit-module -emit-module-path "$OBJ/modules/Admission.swiftmodule" \
             $(find Sources/Admission -name '*.swift') -o "$OBJ/Admission.o"
     fi
     if ! up_to_date "$OBJ/Policy.o" Sources/Policy "$OBJ/Admission.o" "$OBJ/Yams.o"; then
         echo "fuzz: building Policy" >&2
-        sc "${SWIFT_FLAGS[@]}" -wmo -c -module-name Policy -swift-version 6 -I "$OBJ/modules" \
+        sc "${SWIFT_FLAGS[@]}" "${CJSONSCAN[@]}" -wmo -c -module-name Policy -swift-version 6 -I "$OBJ/modules" \
             -Xcc -DYAML_DECLARE_STATIC -I "$yams/Sources/CYaml/include" \
             -emit-module -emit-module-path "$OBJ/modules/Policy.swiftmodule" \
             $(find Sources/Policy -name '*.swift') -o "$OBJ/Policy.o"
@@ -139,8 +141,8 @@ build_target() {
     mkdir -p "$OUT"
     case "$target" in
     json)
-        up_to_date "$binary" Sources/Admission/JSON Fuzz/JSONParserFuzz.swift && return 0
-        sc "${SWIFT_FLAGS[@]}" -module-name JSONFuzz \
+        up_to_date "$binary" Sources/Admission/JSON Sources/CJSONScan Fuzz/JSONParserFuzz.swift && return 0
+        sc "${SWIFT_FLAGS[@]}" "${CJSONSCAN[@]}" -module-name JSONFuzz \
             Sources/Admission/JSON/*.swift Fuzz/JSONParserFuzz.swift -o "$binary"
         ;;
     http1)
@@ -156,7 +158,7 @@ build_target() {
         local file=Fuzz/PipelineFuzz.swift
         [ "$target" = config ] && file=Fuzz/ConfigurationFuzz.swift
         up_to_date "$binary" "$file" "$OBJ/Policy.o" "$OBJ/Admission.o" "$OBJ/Yams.o" && return 0
-        sc "${SWIFT_FLAGS[@]}" -module-name "$(basename "$file" .swift)" -I "$OBJ/modules" \
+        sc "${SWIFT_FLAGS[@]}" "${CJSONSCAN[@]}" -module-name "$(basename "$file" .swift)" -I "$OBJ/modules" \
             -Xcc -DYAML_DECLARE_STATIC -I "$YAMS_INCLUDE" \
             "$file" "$OBJ/Policy.o" "$OBJ/Admission.o" "$OBJ/Yams.o" "$OBJ"/cyaml/*.o -o "$binary"
         ;;

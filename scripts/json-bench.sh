@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .build-bench
-swiftc -O -wmo -parse-as-library -module-name JSONBench \
+swiftc -O -wmo -parse-as-library -module-name JSONBench -I Sources/CJSONScan \
     Sources/Admission/JSON/*.swift scripts/json-bench.swift -o .build-bench/json-bench
 if [ $# -eq 0 ]; then
     set -- ../shared/bench/ksvc-review-3.6k.json ../shared/bench/ksvc-review-1m.json
