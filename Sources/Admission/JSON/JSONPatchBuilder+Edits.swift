@@ -46,6 +46,18 @@ extension JSONPatchBuilder {
             return nil
         }
 
+        /// Whether an edit lies at `path`, at one of its prefixes, or strictly below it: whether
+        /// `path` or anything inside it may read differently from the original.
+        func touches(_ path: ArraySlice<String>) -> Bool {
+            if !hashed {
+                return few.contains {
+                    let n = Swift.min($0.path.count, path.count)
+                    return Self.same($0.path.prefix(n), path.prefix(n))
+                }
+            }
+            return prefixLength(of: path) != nil || hasEdits(below: path)
+        }
+
         /// Whether an edit lies strictly below `path`.
         func hasEdits(below path: ArraySlice<String>) -> Bool {
             if !hashed {
@@ -88,14 +100,7 @@ extension JSONPatchBuilder {
                 if few.contains(where: { $0.path.count > path.count }) {
                     few.removeAll { $0.path.count > path.count && Self.same($0.path.prefix(path.count), path[...]) }
                 }
-                if few.isEmpty { few.reserveCapacity(Self.linearLimit + 1) }
-                few.append(Entry(path: path, value: value, order: nextOrder))
-                nextOrder += 1
-                if few.count > Self.linearLimit {
-                    hashed = true
-                    for entry in few { insertHashed(entry) }
-                    few = []
-                }
+                insertNew(path, value)
                 return
             }
             let key = PathKey(path[...])
@@ -104,8 +109,25 @@ extension JSONPatchBuilder {
                 return
             }
             removeEdits(below: path[...])
-            insertHashed(Entry(path: path, value: value, order: nextOrder))
+            insertNew(path, value)
+        }
+
+        /// `set` for a path that `touches` says is free (no edit at, above or below it): a new
+        /// entry, without `set`'s searches for one to update or to remove.
+        mutating func insertNew(_ path: [String], _ value: JSONValue) {
+            guard !hashed else {
+                insertHashed(Entry(path: path, value: value, order: nextOrder))
+                nextOrder += 1
+                return
+            }
+            if few.isEmpty { few.reserveCapacity(Self.linearLimit + 1) }
+            few.append(Entry(path: path, value: value, order: nextOrder))
             nextOrder += 1
+            if few.count > Self.linearLimit {
+                hashed = true
+                for entry in few { insertHashed(entry) }
+                few = []
+            }
         }
 
         private mutating func insertHashed(_ entry: Entry) {

