@@ -27,6 +27,11 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
         fields.append((name: name, value: value))
     }
 
+    /// Reserves room for `count` fields (the HTTP/1.1 parser does, once per request).
+    package mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     /// The first value of `name` (case-insensitive), or nil.
     public subscript(first name: String) -> String? {
         let key = Self.lowercased(name)
