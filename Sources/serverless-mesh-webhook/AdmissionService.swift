@@ -36,17 +36,17 @@ final class AdmissionService: Sendable {
     /// The `kind` label of requests counted after `CounterCache.labelSetLimit` label sets.
     static let otherKind = "other"
     private let ruleCounters = Mutex(CounterCache<RuleLabels>(label: "webhook_rule_hits_total"))
-    private let durations: [WebhookPath: Metrics.Timer]
+    /// One timer per path, found by comparing the path (two cases): a dictionary lookup,
+    /// which hashes the path, cost ~315 instructions per review (callgrind).
+    private let durations: [(path: WebhookPath, timer: Metrics.Timer)]
 
     init(policy: Policy, logger: Logger, recorder: ReviewRecorder?) {
         self.pipeline = Mutex(AdmissionPipeline(policy: policy))
         self.logger = logger
         self.recorder = recorder
-        var durations: [WebhookPath: Metrics.Timer] = [:]
-        for path in WebhookPath.allCases {
-            durations[path] = Metrics.Timer(label: "webhook_request_duration_seconds", dimensions: [("webhook", path.rawValue)])
+        self.durations = WebhookPath.allCases.map { path in
+            (path, Metrics.Timer(label: "webhook_request_duration_seconds", dimensions: [("webhook", path.rawValue)]))
         }
-        self.durations = durations
     }
 
     /// Installs a new policy for the requests that start after this call.
@@ -101,7 +101,7 @@ final class AdmissionService: Sendable {
                  ("dry_run", labels.dryRun ? "true" : "false")]
             }
         }.increment()
-        durations[path]?.recordNanoseconds(nanoseconds)
+        for entry in durations where entry.path == path { entry.timer.recordNanoseconds(nanoseconds) }
         if !result.decision.findings.isEmpty {
             // Counted under the lock (a counter's increment is one atomic add): no array of
             // counters is built per review.
