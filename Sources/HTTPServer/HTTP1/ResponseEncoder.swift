@@ -21,11 +21,17 @@ package enum ResponseEncoder {
         if bodyAllowed && !headOnly { estimate &+= response.body.count }
         out.reserveCapacity(out.count &+ estimate)
 
-        append("HTTP/1.1 ", to: &out)
-        appendDecimal(status, to: &out)
-        out.append(UInt8(ascii: " "))
-        append(reasonPhrase(status), to: &out)
-        appendCRLF(&out)
+        if status == 200 {
+            // Nearly every response: the status line as one literal. Formatting it cost ~300
+            // instructions (callgrind).
+            append("HTTP/1.1 200 OK\r\n", to: &out)
+        } else {
+            append("HTTP/1.1 ", to: &out)
+            appendDecimal(status, to: &out)
+            out.append(UInt8(ascii: " "))
+            append(reasonPhrase(status), to: &out)
+            appendCRLF(&out)
+        }
         for field in response.headers {
             appendFieldText(field.name, to: &out)
             append(": ", to: &out)
