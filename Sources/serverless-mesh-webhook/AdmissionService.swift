@@ -146,10 +146,11 @@ struct CounterCache<Labels: Hashable> {
 
     /// The counter of `labels`, made with `dimensions()` the first time.
     mutating func counter(for labels: Labels, dimensions: () -> [(String, String)]) -> Counter {
-        if let hit = recent.firstIndex(where: { $0.labels == labels }) {
-            // One step towards the front per hit: the labels of most reviews end up first.
-            if hit > 0 { recent.swapAt(hit, hit - 1) }
-            return recent[hit > 0 ? hit - 1 : 0].counter
+        // A hit leaves the order alone. Moving it one step to the front made the three rule
+        // findings of a typical review swap places on every review, ~120 instructions per swap:
+        // callgrind, the rule counters ~950 -> ~430 per review. Misses still enter at the front.
+        for i in recent.indices where recent[i].labels == labels {
+            return recent[i].counter
         }
         let counter: Counter
         if let known = all[labels] {
