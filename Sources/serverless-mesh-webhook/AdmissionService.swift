@@ -36,17 +36,17 @@ final class AdmissionService: Sendable {
     /// The `kind` label of requests counted after `CounterCache.labelSetLimit` label sets.
     static let otherKind = "other"
     private let ruleCounters = Mutex(CounterCache<RuleLabels>(label: "webhook_rule_hits_total"))
-    private let durations: [WebhookPath: Metrics.Timer]
+    /// One timer per path, found by comparing the path (two cases): a dictionary lookup,
+    /// which hashes the path, cost ~315 instructions per review (callgrind).
+    private let durations: [(path: WebhookPath, timer: Metrics.Timer)]
 
     init(policy: Policy, logger: Logger, recorder: ReviewRecorder?) {
         self.pipeline = Mutex(AdmissionPipeline(policy: policy))
         self.logger = logger
         self.recorder = recorder
-        var durations: [WebhookPath: Metrics.Timer] = [:]
-        for path in WebhookPath.allCases {
-            durations[path] = Metrics.Timer(label: "webhook_request_duration_seconds", dimensions: [("webhook", path.rawValue)])
+        self.durations = WebhookPath.allCases.map { path in
+            (path, Metrics.Timer(label: "webhook_request_duration_seconds", dimensions: [("webhook", path.rawValue)]))
         }
-        self.durations = durations
     }
 
     /// Installs a new policy for the requests that start after this call.
@@ -101,7 +101,7 @@ final class AdmissionService: Sendable {
                  ("dry_run", labels.dryRun ? "true" : "false")]
             }
         }.increment()
-        durations[path]?.recordNanoseconds(nanoseconds)
+        for entry in durations where entry.path == path { entry.timer.recordNanoseconds(nanoseconds) }
         if !result.decision.findings.isEmpty {
             // Counted under the lock (a counter's increment is one atomic add): no array of
             // counters is built per review.
@@ -146,11 +146,16 @@ struct CounterCache<Labels: Hashable> {
 
     /// The counter of `labels`, made with `dimensions()` the first time.
     mutating func counter(for labels: Labels, dimensions: () -> [(String, String)]) -> Counter {
-        if let hit = recent.firstIndex(where: { $0.labels == labels }) {
-            // One step towards the front per hit: the labels of most reviews end up first.
-            if hit > 0 { recent.swapAt(hit, hit - 1) }
-            return recent[hit > 0 ? hit - 1 : 0].counter
+        // A hit leaves the order alone. Moving it one step to the front made the three rule
+        // findings of a typical review swap places on every review, ~120 instructions per swap:
+        // callgrind, the rule counters ~950 -> ~430 per review. Misses still enter at the front.
+        // Compared in place: indexing the array copied each entry's labels out (a retain and
+        // release of the kind string): callgrind, AdmissionService.record ~2,890 -> ~2,320.
+        let hit = recent.withUnsafeBufferPointer { entries -> Counter? in
+            for i in entries.indices where entries[i].labels == labels { return entries[i].counter }
+            return nil
         }
+        if let hit { return hit }
         let counter: Counter
         if let known = all[labels] {
             counter = known

@@ -27,6 +27,11 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
         fields.append((name: name, value: value))
     }
 
+    /// Reserves room for `count` fields (the HTTP/1.1 parser does, once per request).
+    package mutating func reserveCapacity(_ count: Int) {
+        fields.reserveCapacity(count)
+    }
+
     /// The first value of `name` (case-insensitive), or nil.
     public subscript(first name: String) -> String? {
         let key = Self.lowercased(name)
@@ -42,8 +47,15 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
     /// `name` lower-cased; as it is when it has no upper-case ASCII letter (the callers' names
     /// are literals such as "content-type": `lowercased()` would build a new string each time).
+    /// The check runs over contiguous UTF-8 (`withUTF8`), not `utf8.allSatisfy`, whose index
+    /// stepping made the Router's content-type lookup ~640 instructions; now ~370 (callgrind).
     private static func lowercased(_ name: String) -> String {
-        name.utf8.allSatisfy { $0 < 0x80 && $0 &- UInt8(ascii: "A") >= 26 } ? name : name.lowercased()
+        var copy = name
+        let alreadyLower = copy.withUTF8 { bytes in
+            for b in bytes where b >= 0x80 || b &- UInt8(ascii: "A") < 26 { return false }
+            return true
+        }
+        return alreadyLower ? name : name.lowercased()
     }
 
     public var count: Int { fields.count }

@@ -15,15 +15,19 @@ public struct HTTPResponse: Sendable {
 
     /// A response with a JSON body `{"error": message}`, as every error of server.md carries.
     public static func error(_ status: Int, _ message: String, headers extra: [(String, String)] = []) -> HTTPResponse {
-        var headers = HTTPHeaders([("content-type", "application/json")])
+        var headers = jsonHeaders
         for (name, value) in extra { headers.add(name: name, value: value) }
         return HTTPResponse(status: status, headers: headers, body: Array(("{\"error\":" + jsonQuoted(message) + "}\n").utf8))
     }
 
     /// A JSON response with the given body bytes.
     public static func json(_ status: Int, _ body: [UInt8]) -> HTTPResponse {
-        HTTPResponse(status: status, headers: HTTPHeaders([("content-type", "application/json")]), body: body)
+        HTTPResponse(status: status, headers: jsonHeaders, body: body)
     }
+
+    /// `content-type: application/json`, built once: building it per response from an array
+    /// of tuples (allocate, lower-case check, append) cost ~1,100 instructions (callgrind).
+    static let jsonHeaders = HTTPHeaders([("content-type", "application/json")])
 
     /// A plain-text response.
     public static func text(_ status: Int, _ body: String, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {

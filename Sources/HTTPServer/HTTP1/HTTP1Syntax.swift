@@ -83,6 +83,38 @@ enum HTTP1Syntax {
         return true
     }
 
+    /// `equalsIgnoringCase` for a field name already checked to be a token, against a
+    /// lower-case name of letters and '-' only, at least 4 bytes long: compared 8 (or 4) bytes
+    /// at a time with bit 0x20 set in every byte. For such an expected byte e, `b | 0x20 == e`
+    /// holds exactly for e and, if e is a letter, its upper case; for '-' also for CR, which is
+    /// no token byte. Callgrind: the byte-wise compare cost ~710 instructions per request
+    /// (h2load's 4 header lines), knownField as a whole ~870 -> ~330.
+    @inline(__always)
+    static func equalsLowercaseName(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ lower: StaticString) -> Bool {
+        let count = lower.utf8CodeUnitCount
+        guard range.count == count, count >= 4, let base = raw.baseAddress else { return false }
+        let name = base + range.lowerBound
+        let expected = UnsafeRawPointer(lower.utf8Start)
+        if count < 8 {
+            // Two overlapping 4-byte words cover 4...7 bytes.
+            let mask: UInt32 = 0x2020_2020
+            return name.loadUnaligned(as: UInt32.self) | mask == expected.loadUnaligned(as: UInt32.self)
+                && name.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self) | mask
+                    == expected.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+        }
+        // 8-byte words from the start, then one ending at the last byte (it may overlap).
+        let mask: UInt64 = 0x2020_2020_2020_2020
+        var offset = 0
+        while offset &+ 8 <= count {
+            if name.loadUnaligned(fromByteOffset: offset, as: UInt64.self) | mask
+                != expected.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
+            offset &+= 8
+        }
+        if offset == count { return true }
+        return name.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self) | mask
+            == expected.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+    }
+
     /// `range` with leading and trailing SP/HTAB removed.
     @inline(__always)
     static func trimmed(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {

@@ -4,6 +4,8 @@ extension Connection {
     /// Answers every complete request buffered, in order (pipelining), until the parser needs
     /// more bytes, the connection is to close, or unwritten output passes the high-water mark.
     func processHTTP1() {
+        // `loop` is unowned: each use took and dropped a strong reference, four per request.
+        let loop = self.loop
         while !closeAfterFlush && pendingOutputCount < Self.outputHighWater && phase == .http1 {
             switch parser.next() {
             case .needMore:

