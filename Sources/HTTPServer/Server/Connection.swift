@@ -20,18 +20,15 @@ final class Connection: Channel {
 
     var phase: Phase = .handshaking
     var tls: TLSConnection?
-    // `parser` and `output` are mutated in place across calls (`parser.next()`,
-    // `encode(into: &output)`, `output.withUnsafeBytes { write }`), so the compiler keeps a
-    // run-time exclusivity check (swift_beginAccess, ~78 instructions) on each such access:
-    // ~10 per keep-alive request. None of those calls can reach this connection again (the
-    // parser, encoder and HTTP/2 session are values or objects that do not know it, and
-    // everything runs on the loop's one thread), so the checks are turned off for these two.
-    // Callgrind: swift_beginAccess ~1,790 -> ~540 instructions per request.
-    @exclusivity(unchecked) var parser: RequestParser
+    // `parser` and `output` keep Swift's run-time exclusivity checks (swift_beginAccess, ~78
+    // instructions each, ~10 per keep-alive request, ~1,250 instructions in all by callgrind):
+    // turning them off (`@exclusivity(unchecked)`) would make an overlapping access, should a
+    // later change introduce one, silent memory corruption instead of a stop.
+    var parser: RequestParser
     var http2: HTTP2Session?
 
     /// Bytes waiting to be written: `output[outputStart...]`.
-    @exclusivity(unchecked) var output: [UInt8] = []
+    var output: [UInt8] = []
     var outputStart = 0
     var pendingOutputCount: Int { output.count &- outputStart }
     /// Above this much unwritten output the connection stops reading and parsing (backpressure).

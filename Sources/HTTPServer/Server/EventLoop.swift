@@ -39,8 +39,7 @@ final class EventLoop: @unchecked Sendable {
     let readBuffer: UnsafeMutableRawBufferPointer
     private var cachedDateSecond = -1
     private(set) var cachedDate = ""
-    /// Unchecked for exclusivity, as `pendingFlushes`: only `countRequest` touches it.
-    @exclusivity(unchecked) private var requestCounters: [Int: Counter] = [:]
+    private var requestCounters: [Int: Counter] = [:]
 
     init(index: Int, state: ServerState, configuration: ServerConfiguration, tlsRouter: Router, plainRouter: Router, logger: Logger) throws(SystemError) {
         self.index = index
@@ -96,10 +95,7 @@ final class EventLoop: @unchecked Sendable {
     /// server and 1.7 µs less in `wrk`. An answer waits at most for the rest of its batch and
     /// never more than `maxFlushDelayNanoseconds`.
     private(set) var defersFlushes = false
-    /// Only `deferFlush` and `flushDeferred` touch it, on this loop's thread, and
-    /// `flushDeferred` swaps it out before the loop, so the run-time exclusivity checks (four per
-    /// keep-alive request, ~78 instructions each: callgrind) are turned off.
-    @exclusivity(unchecked) private var pendingFlushes: [Connection] = []
+    private var pendingFlushes: [Connection] = []
     /// When the oldest answer waiting in `pendingFlushes` was queued.
     private var oldestPendingAt: Int64 = 0
     /// No answer waits longer than this for the rest of its batch (a batch of slow reviews,
@@ -120,7 +116,7 @@ final class EventLoop: @unchecked Sendable {
     /// The batch being flushed, swapped with `pendingFlushes`: emptying a copy of
     /// `pendingFlushes` in place allocated a new buffer per wake-up (~150 instructions per
     /// keep-alive request, callgrind). `finishDrive` never queues a flush.
-    @exclusivity(unchecked) private var flushing: [Connection] = []
+    private var flushing: [Connection] = []
 
     private func flushDeferred() {
         guard !pendingFlushes.isEmpty else { return }
