@@ -180,6 +180,44 @@ struct KnativeServiceGPUTests {
         #expect(!policy.validate(try S.request(S.knativeService, object: annotationOnly)).response.allowed)
     }
 
+    // MARK: Malformed shapes on the way to the GPU values
+
+    /// Each wrong type on the way to `resources.*[gpu]` is named by its path: /validate
+    /// denies with 400, /mutate leaves the object unchanged with a warning.
+    @Test(arguments: [
+        (#""x""#, "spec.template.spec must be an object"),
+        (#"{"containers":"x"}"#, "spec.template.spec.containers must be a list"),
+        (#"{"containers":["x"]}"#, "spec.template.spec.containers[0] must be an object"),
+        (#"{"containers":[{"image":"a"},{"resources":"x"}]}"#, "spec.template.spec.containers[1].resources must be an object"),
+        (#"{"containers":[{"resources":{"requests":[]}}]}"#, "spec.template.spec.containers[0].resources.requests must be an object"),
+        (#"{"containers":[{"resources":{"requests":{},"limits":1}}]}"#, "spec.template.spec.containers[0].resources.limits must be an object"),
+        (#"{"containers":[{"image":"a"}],"initContainers":{}}"#, "spec.template.spec.initContainers must be a list"),
+        (#"{"containers":[{"image":"a"}],"initContainers":[{"resources":{"limits":"x"}}]}"#, "spec.template.spec.initContainers[0].resources.limits must be an object"),
+    ])
+    func wrongTypesOnTheWayToGPUValuesAreNamed(spec: String, message: String) throws {
+        let object = knativeService(annotations: #"{"serving.knative.openshift.io/enablePassthrough":"true"}"#,
+                                    templateAnnotations: "{" + Self.injected + "}", spec: spec)
+        let request = try S.request(S.knativeService, object: object)
+        let denied = S.policy().validate(request).response
+        #expect(!denied.allowed)
+        #expect(denied.status?.code == 400)
+        #expect(denied.status?.message.contains(message) == true, "\(denied.status?.message ?? "")")
+        let mutated = S.policy().mutate(request).response
+        #expect(mutated.allowed && mutated.patch == nil)
+        #expect(mutated.warnings.contains { $0.contains(message) }, "\(mutated.warnings)")
+    }
+
+    @Test func nullListsAndMapsOnTheWayAreAbsent() throws {
+        for spec in [#"{"containers":[{"image":"a","resources":null}],"initContainers":null}"#,
+                     #"{"containers":[{"image":"a","resources":{"requests":null,"limits":{"nvidia.com/gpu":null}}}]}"#] {
+            let object = knativeService(annotations: #"{"serving.knative.openshift.io/enablePassthrough":"true"}"#,
+                                        templateAnnotations: "{" + Self.injected + "}", spec: spec)
+            let request = try S.request(S.knativeService, object: object)
+            #expect(S.policy().validate(request).response.allowed)
+            #expect(S.policy().mutate(request).response.patch == nil)
+        }
+    }
+
     // MARK: GPUQuantity
 
     @Test func gpuQuantityReadsPlainDigitsOnly() {

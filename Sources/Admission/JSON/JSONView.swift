@@ -131,7 +131,7 @@ public struct JSONView: Sendable {
             let keyEntry = entries[k]
             let start = Int(keyEntry.start)
             if keyEntry.flag {
-                if JSONParser.decodedBytes(bytes, keyEntry).elementsEqual(key) { found = k + 1 }
+                if escapedKey(keyEntry, equals: key, bytes) { found = k + 1 }
             } else if Int(keyEntry.end) &- start == keyCount,
                       keyCount == 0 || (base[start] == keyFirst && memcmp(base + start, keyBase, keyCount) == 0) {
                 // No early exit: with a repeated key the last one wins (duplicates are not
@@ -141,6 +141,15 @@ public struct JSONView: Sendable {
             k = Int(entries[k + 1].next)
         }
         return found
+    }
+
+    /// Whether a key written with escapes decodes to `key`. Out of line: inlined, its array
+    /// and loop took registers from `position`'s member loop, which spilled them for every
+    /// member; keys with escapes are rare (54,796 → 54,154 instructions per 3.6 KB review).
+    @inline(never)
+    private static func escapedKey(_ entry: JSONTapeEntry, equals key: UnsafeBufferPointer<UInt8>,
+                                   _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        JSONParser.decodedBytes(bytes, entry).elementsEqual(key)
     }
 
     /// The element of an array, or nil when out of range or not an array.

@@ -15,6 +15,7 @@ enum KnativeServiceFields {
     static let templateAnnotations = ["spec", "template", "metadata", "annotations"]
     static let templateLabels = ["spec", "template", "metadata", "labels"]
     static let nodeSelector = ["spec", "template", "spec", "nodeSelector"]
+    static let podSpec = ["spec", "template", "spec"]
     static let containers = ["spec", "template", "spec", "containers"]
     static let initContainers = ["spec", "template", "spec", "initContainers"]
 
@@ -25,8 +26,7 @@ enum KnativeServiceFields {
         static let templateAnnotations = JSONPath(KnativeServiceFields.templateAnnotations)
         static let templateLabels = JSONPath(KnativeServiceFields.templateLabels)
         static let nodeSelector = JSONPath(KnativeServiceFields.nodeSelector)
-        static let containers = JSONPath(KnativeServiceFields.containers)
-        static let initContainers = JSONPath(KnativeServiceFields.initContainers)
+        static let podSpec = JSONPath(KnativeServiceFields.podSpec)
     }
 
     /// A `serving.knative.dev/v1` Service written through its main resource.
