@@ -69,12 +69,14 @@ struct RouterTests {
     @Test(arguments: [
         ("10s", Int64(10_000_000_000)), ("0", 0), ("500ms", 500_000_000), ("1m30s", 90_000_000_000),
         ("1.5s", 1_500_000_000), ("2h", 7_200_000_000_000), ("250us", 250_000), ("7ns", 7),
+        ("3µs", 3_000), ("3μs", 3_000), ("+5s", 5_000_000_000), (".5s", 500_000_000), ("1.s", 1_000_000_000),
+        ("1h2m3s4ms5us6ns", 3_723_004_005_006), ("0s", 0), ("+0", 0),
     ])
     func goDurationsParse(text: String, nanoseconds: Int64) {
         #expect(GoDuration.nanoseconds(text[...]) == nanoseconds)
     }
 
-    @Test(arguments: ["", "s", "10", "-1s", "10x", "1e3s", "999999999999h"])
+    @Test(arguments: ["", "s", "10", "-1s", "10x", "1e3s", "999999999999h", "+", ".s", "5 s", "5sec", "1s2", "00", "µ", "5µ", "5\u{B5}x"])
     func badGoDurationsAreRejected(text: String) {
         #expect(GoDuration.nanoseconds(text[...]) == nil)
     }
@@ -99,6 +101,19 @@ struct RouterTests {
         #expect(bare.path == "/p" && bare.query == nil && bare.queryParameter("p") == nil)
         let empty = HTTPRequest(method: "GET", target: "/p?", version: .http1_1)
         #expect(empty.path == "/p" && empty.query == "" && empty.queryParameter("p") == nil)
+    }
+
+    /// Names compare by their bytes, as URL query names do, not by canonical equivalence.
+    @Test func queryParameterNamesCompareByBytes() {
+        let kelvin = HTTPRequest(method: "GET", target: "/p?\u{212A}=1&e\u{301}=2", version: .h2)
+        #expect(kelvin.queryParameter("K") == nil)
+        #expect(kelvin.queryParameter("\u{212A}") == "1")
+        #expect(kelvin.queryParameter("\u{E9}") == nil)
+        #expect(kelvin.queryParameter("e\u{301}") == "2")
+        let unnamed = HTTPRequest(method: "GET", target: "/p?=v&timeout", version: .http1_1)
+        #expect(unnamed.queryParameter("") == "v")
+        #expect(unnamed.queryParameter("timeout") == "")
+        #expect(unnamed.queryParameter("time") == nil)
     }
 
     @Test func headerLookupIgnoresCase() {
