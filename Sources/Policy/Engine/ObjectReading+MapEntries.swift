@@ -16,6 +16,13 @@ extension JSONView {
         return try Self.string(value, key: key, path.keys)
     }
 
+    /// The same for a map already found at `path` (`object(at:)`; nil when absent): several
+    /// keys of one map read with one walk to it.
+    public static func string(forKey key: String, in map: JSONView?, at path: [String]) throws(MalformedObject) -> String? {
+        guard let map, let value = map[key] else { return nil }
+        return try string(value, key: key, path)
+    }
+
     private static func string(_ value: JSONView, key: String, _ path: [String]) throws(MalformedObject) -> String? {
         if let string = value.stringValue { return string }
         if value.isNull { return nil }

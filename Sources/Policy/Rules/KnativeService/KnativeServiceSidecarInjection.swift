@@ -22,8 +22,14 @@ struct KnativeServiceSidecarInjection: Sendable {
     let label: String?
 
     init(_ object: JSONView, mode: PolicyConfiguration.SidecarInjection) throws(MalformedObject) {
+        try self.init(object, templateAnnotations: object.object(at: KnativeServiceFields.At.templateAnnotations), mode: mode)
+    }
+
+    /// The same, with the template's annotations already found (`object(at:)`) by a rule that
+    /// reads more of them.
+    init(_ object: JSONView, templateAnnotations: JSONView?, mode: PolicyConfiguration.SidecarInjection) throws(MalformedObject) {
         self.mode = mode
-        annotation = try object.string(forKey: KnativeServiceFields.injectKey, inMapAt: KnativeServiceFields.At.templateAnnotations)
+        annotation = try JSONView.string(forKey: KnativeServiceFields.injectKey, in: templateAnnotations, at: KnativeServiceFields.templateAnnotations)
         label = try object.string(forKey: KnativeServiceFields.injectKey, inMapAt: KnativeServiceFields.At.templateLabels)
     }
 

@@ -16,7 +16,9 @@ struct KnativeServiceSidecarMutation: MutationRule {
 
     func mutate(_ context: RuleContext, patch: inout JSONPatchBuilder) throws(MalformedObject) -> [Finding] {
         let settings = context.configuration.knativeService
-        let injection = try KnativeServiceSidecarInjection(context.object, mode: settings.sidecarInjection)
+        // The template's annotations found once for both keys this rule reads there.
+        let annotations = try context.object.object(at: KnativeServiceFields.At.templateAnnotations)
+        let injection = try KnativeServiceSidecarInjection(context.object, templateAnnotations: annotations, mode: settings.sidecarInjection)
         let useLabel = settings.sidecarInjection == .label
         let (target, other) = useLabel ? (injection.label, injection.annotation) : (injection.annotation, injection.label)
         var findings: [Finding] = []
@@ -27,7 +29,7 @@ struct KnativeServiceSidecarMutation: MutationRule {
             findings.append(Finding(ruleID: ids[0], effect: .patch, message: write.note))
         }
         if settings.rewriteAppHTTPProbers,
-           try context.object.string(forKey: KnativeServiceFields.rewriteProbersKey, inMapAt: KnativeServiceFields.At.templateAnnotations) == nil {
+           try JSONView.string(forKey: KnativeServiceFields.rewriteProbersKey, in: annotations, at: KnativeServiceFields.templateAnnotations) == nil {
             try patch.setField(Self.rewriteProbers.path, to: "true")
             findings.append(Finding(ruleID: ids[0], effect: .patch, message: Self.rewriteProbers.note))
         }
