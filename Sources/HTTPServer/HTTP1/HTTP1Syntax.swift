@@ -88,7 +88,7 @@ enum HTTP1Syntax {
     /// at a time with bit 0x20 set in every byte. For such an expected byte e, `b | 0x20 == e`
     /// holds exactly for e and, if e is a letter, its upper case; for '-' also for CR, which is
     /// no token byte. Callgrind: the byte-wise compare cost ~710 instructions per request
-    /// (h2load's 4 header lines), knownField as a whole ~870 -> ~330.
+    /// (h2load's 4 header lines), the name match as a whole ~870 -> ~330.
     @inline(__always)
     static func equalsLowercaseName(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>, _ lower: StaticString) -> Bool {
         let count = lower.utf8CodeUnitCount
