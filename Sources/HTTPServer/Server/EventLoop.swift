@@ -39,7 +39,10 @@ final class EventLoop: @unchecked Sendable {
     let readBuffer: UnsafeMutableRawBufferPointer
     private var cachedDateSecond = -1
     private(set) var cachedDate = ""
-    private var requestCounters: [Int: Counter] = [:]
+    /// `http_requests_total` by protocol and code, in the order first seen. A short list
+    /// compared in order: nearly every request has the key of the first entry. The dictionary
+    /// lookup it replaces (hashing the key) cost ~190 instructions per request (callgrind).
+    private var requestCounters: [(key: Int, counter: Counter)] = []
 
     init(index: Int, state: ServerState, configuration: ServerConfiguration, tlsRouter: Router, plainRouter: Router, logger: Logger) throws(SystemError) {
         self.index = index
@@ -205,12 +208,14 @@ final class EventLoop: @unchecked Sendable {
 
     func countRequest(protocol version: HTTPVersion, code: Int) {
         let key = code &* 2 &+ (version == .h2 ? 1 : 0)
-        if let counter = requestCounters[key] {
-            counter.increment()
-        } else {
-            let counter = state.metrics.requestCounter(protocol: version, code: code)
-            requestCounters[key] = counter
-            counter.increment()
+        for entry in requestCounters where entry.key == key {
+            entry.counter.increment()
+            return
         }
+        // A new protocol and code (a handful in a process's life: 200, 400, 404, ... by
+        // protocol): found once through the shared cache, then kept here.
+        let counter = state.metrics.requestCounter(protocol: version, code: code)
+        requestCounters.append((key: key, counter: counter))
+        counter.increment()
     }
 }
