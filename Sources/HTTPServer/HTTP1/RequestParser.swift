@@ -77,7 +77,9 @@ package struct RequestParser {
     /// `head.ownedFieldBytes`). Handed to the request and reused by the next one when the request
     /// has been dropped by then, so a keep-alive request allocates no list of its own.
     var fieldSpans: [HTTPHeaders.FieldSpan] = []
-    /// The body received so far (chunked) or the whole body (Content-Length).
+    /// The body received so far (chunked) or the whole body (Content-Length). Kept after the
+    /// request is handed out and reused by the next one (as `fieldSpans` is): callgrind, a new
+    /// array per 3.6 KB body (allocate, free) cost ~650 instructions per keep-alive request.
     var body: [UInt8] = []
     /// Bytes of the request line, header fields and trailer fields of the current request.
     var headBytes = 0
@@ -160,7 +162,9 @@ package struct RequestParser {
 
             case .fixedBody(let length):
                 guard raw.count &- readIndex >= length else { return waitForBody() }
-                body = Array(UnsafeRawBufferPointer(rebasing: raw[readIndex..<(readIndex &+ length)]))
+                // Into the previous request's body array, emptied by `parseRequestLine`: no
+                // allocation when that request has been dropped (see `complete`).
+                body.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[readIndex..<(readIndex &+ length)]))
                 consume(to: readIndex &+ length)
                 return complete()
 
@@ -215,7 +219,8 @@ package struct RequestParser {
         let request = HTTPRequest(method: head.method, target: head.target, version: head.version,
                                   headers: headers, body: body)
         head = RequestHead()
-        body = []
+        // A large body's allocation goes with its request rather than stay with the connection.
+        if body.capacity > 65536 { body = [] }
         headBytes = 0
         continueSent = false
         state = .requestLine
