@@ -105,3 +105,14 @@ struct HTTPHeadersTests {
         }
     }
 }
+
+@Suite("Router.isJSON on bytes")
+struct RouterJSONBytesTests {
+    @Test func jsonMediaTypeOnBytes() {
+        func check(_ s: String) -> Bool { Array(s.utf8).withUnsafeBytes { Router.isJSON($0) } }
+        #expect(check("application/json") && check("Application/JSON") && check(" application/json ; charset=utf-8"))
+        #expect(!check("application\u{0F}json") && !check("applicationOjson") && !check("application/jsonx"))
+        #expect(!check("application/jso") && !check("") && !check(";application/json") && !check("applic\u{E9}tion/json"))
+        #expect(Array<UInt8>().withUnsafeBytes { Router.isJSON($0) } == false)
+    }
+}
