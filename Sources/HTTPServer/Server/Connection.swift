@@ -94,7 +94,11 @@ final class Connection: Channel {
             guard phase == .http1 || phase == .http2 else { return }
         }
         flush()
-        if phase == .http1 { processHTTP1() }
+        // Requests left buffered (output over the high-water mark): answer them first. With
+        // nothing buffered the parser has nothing to hand out (it hands out each event as soon as
+        // the bytes allow), so the call is skipped: callgrind, ~380 instructions per keep-alive
+        // request (a call that found .needMore).
+        if phase == .http1, parser.bufferedByteCount > 0 { processHTTP1() }
         if !closeAfterFlush && pendingOutputCount < Self.outputHighWater && phase != .closed {
             readAvailable()
         }
