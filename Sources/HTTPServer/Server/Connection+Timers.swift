@@ -13,7 +13,7 @@ extension Connection {
         let configuration = loop.configuration
         switch phase {
         case .http1:
-            if parser.isMidRequest {
+            if parser?.isMidRequest == true {
                 if deadlineKind != .request { setDeadline(.request, now &+ configuration.requestTimeout.nanoseconds) }
             } else {
                 setDeadline(.idle, now &+ configuration.idleTimeout.nanoseconds)
@@ -61,7 +61,7 @@ extension Connection {
         case .handshaking:
             close()
         case .http1:
-            if !parser.isMidRequest && pendingOutputCount == 0 {
+            if parser?.isMidRequest != true && pendingOutputCount == 0 {
                 close()
             } else {
                 drive()

@@ -20,11 +20,13 @@ final class Connection: Channel {
 
     var phase: Phase = .handshaking
     var tls: TLSConnection?
-    // `parser` and `output` keep Swift's run-time exclusivity checks (swift_beginAccess, ~78
-    // instructions each, ~10 per keep-alive request, ~1,250 instructions in all by callgrind):
-    // turning them off (`@exclusivity(unchecked)`) would make an overlapping access, should a
-    // later change introduce one, silent memory corruption instead of a stop.
-    var parser: RequestParser
+    // `output` keeps Swift's run-time exclusivity checks (swift_beginAccess, ~78 instructions
+    // each): turning them off (`@exclusivity(unchecked)`) would make an overlapping access,
+    // should a later change introduce one, silent memory corruption instead of a stop.
+    // `parser` needs none: it is only ever moved out and back (`withParser`) or read, so the
+    // compiler proves every access to it exclusive.
+    /// The HTTP/1.1 parser; nil only while `withParser` has it out.
+    var parser: RequestParser?
     var http2: HTTP2Session?
 
     /// Bytes waiting to be written: `output[outputStart...]`.
@@ -98,7 +100,7 @@ final class Connection: Channel {
         // nothing buffered the parser has nothing to hand out (it hands out each event as soon as
         // the bytes allow), so the call is skipped: callgrind, ~380 instructions per keep-alive
         // request (a call that found .needMore).
-        if phase == .http1, parser.bufferedByteCount > 0 { processHTTP1() }
+        if phase == .http1, (parser?.bufferedByteCount ?? 0) > 0 { processHTTP1() }
         if !closeAfterFlush && pendingOutputCount < Self.outputHighWater && phase != .closed {
             readAvailable()
         }
@@ -173,8 +175,7 @@ final class Connection: Channel {
                 let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
                 switch phase {
                 case .http1:
-                    parser.append(bytes)
-                    processHTTP1()
+                    processHTTP1(appending: bytes)
                 case .http2:
                     receiveHTTP2(bytes)
                 default:
