@@ -15,13 +15,14 @@ extension Connection {
                     return
                 case .continueExpected:
                     // server.md: `Expect: 100-continue` is answered at once (RFC 9110 §10.1.1).
-                    output.append(contentsOf: ResponseEncoder.continueResponse)
+                    withOutput { $0.append(contentsOf: ResponseEncoder.continueResponse) }
                 case .request(let request, let keepAlive):
                     let receivedAt = monotonicNanoseconds()
                     let router = isTLS ? loop.tlsRouter : loop.plainRouter
                     let response = router.respond(to: request, receivedAt: receivedAt, remoteAddress: peer)
                     let keep = keepAlive && !shuttingDown && !loop.state.isDraining.load(ordering: .relaxed)
-                    ResponseEncoder.encode(response, keepAlive: keep, date: loop.httpDate(), headOnly: request.method == "HEAD", into: &output)
+                    let date = loop.httpDate()
+                    withOutput { ResponseEncoder.encode(response, keepAlive: keep, date: date, headOnly: request.method == "HEAD", into: &$0) }
                     loop.countRequest(protocol: request.version, code: response.status)
                     if !keep { closeAfterFlush = true }
                 case .failure(let error):
@@ -46,7 +47,8 @@ extension Connection {
 
     /// Queues `response` with `Connection: close` and closes once it is written.
     func respondAndClose(_ response: HTTPResponse) {
-        ResponseEncoder.encode(response, keepAlive: false, date: loop.httpDate(), into: &output)
+        let date = loop.httpDate()
+        withOutput { ResponseEncoder.encode(response, keepAlive: false, date: date, into: &$0) }
         loop.countRequest(protocol: .http1_1, code: response.status)
         closeAfterFlush = true
     }

@@ -45,7 +45,7 @@ extension Connection {
                 respondAndClose(HTTPResponse.error(408, "request not complete within \(Int(loop.configuration.requestTimeout)) s"))
             } else if let session = http2 {
                 session.startGracefulShutdown()
-                _ = session.drainOutput(into: &output)
+                _ = withOutput { session.drainOutput(into: &$0) }
                 closeAfterFlush = true
             }
             flush()

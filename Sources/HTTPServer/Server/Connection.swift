@@ -20,16 +20,17 @@ final class Connection: Channel {
 
     var phase: Phase = .handshaking
     var tls: TLSConnection?
-    // `output` keeps Swift's run-time exclusivity checks (swift_beginAccess, ~78 instructions
-    // each): turning them off (`@exclusivity(unchecked)`) would make an overlapping access,
-    // should a later change introduce one, silent memory corruption instead of a stop.
-    // `parser` needs none: it is only ever moved out and back (`withParser`) or read, so the
-    // compiler proves every access to it exclusive.
+    // `parser` and `output` need no run-time exclusivity checks (swift_beginAccess): they are
+    // only ever moved out and back (`withParser`, `withOutput`) or read, so the compiler
+    // proves every access to them exclusive. Turning the checks off instead
+    // (`@exclusivity(unchecked)`) would make an overlapping access, should a later change
+    // introduce one, silent memory corruption instead of a stop.
     /// The HTTP/1.1 parser; nil only while `withParser` has it out.
     var parser: RequestParser?
     var http2: HTTP2Session?
 
-    /// Bytes waiting to be written: `output[outputStart...]`.
+    /// Bytes waiting to be written: `output[outputStart...]`. Changed only through
+    /// `withOutput`, or by assigning it whole.
     var output: [UInt8] = []
     var outputStart = 0
     var pendingOutputCount: Int { output.count &- outputStart }
@@ -139,7 +140,7 @@ final class Connection: Channel {
                 http2 = session
                 phase = .http2
                 http2ProgressAt = monotonicNanoseconds()
-                if !session.drainOutput(into: &output) { closeAfterFlush = true }
+                if !withOutput({ session.drainOutput(into: &$0) }) { closeAfterFlush = true }
             } else if tls.alpnProtocol == "h2" {
                 close()
                 return
@@ -227,8 +228,9 @@ final class Connection: Channel {
     func flush() {
         wantsWritable = false
         while outputStart < output.count, phase != .closed {
-            let result = output.withUnsafeBytes { raw in
-                writeBytes(UnsafeRawBufferPointer(rebasing: raw[outputStart...]))
+            let start = outputStart
+            let result = withOutput { output in
+                output.withUnsafeBytes { raw in writeBytes(UnsafeRawBufferPointer(rebasing: raw[start...])) }
             }
             switch result {
             case .done(let n):
@@ -246,14 +248,31 @@ final class Connection: Channel {
             }
         }
         if outputStart >= output.count {
-            if output.capacity > 1 << 20 { output = [] } else { output.removeAll(keepingCapacity: true) }
+            if output.capacity > 1 << 20 { output = [] } else { withOutput { $0.removeAll(keepingCapacity: true) } }
             outputStart = 0
         }
     }
 
+    /// Runs `body` with `output` moved out of the connection, then moves it back: every access
+    /// to the stored `output` is then a move or a read with nothing called inside it, which the
+    /// compiler proves exclusive when it builds the module, so it emits no run-time checks
+    /// (swift_beginAccess, ~78 instructions each, ~10 per keep-alive request) because no
+    /// overlapping access can exist, not because they are switched off. Callgrind, keep-alive
+    /// /mutate: 95,332 -> 94,585 instructions per request.
+    /// `body` must not reach `self.output` (it would find it empty); nothing it calls does.
+    @inline(__always)
+    func withOutput<R>(_ body: (inout [UInt8]) -> R) -> R {
+        var taken: [UInt8] = []
+        swap(&taken, &output)
+        let result = body(&taken)
+        swap(&taken, &output)
+        return result
+    }
+
     private func compactOutput() {
         if outputStart > 64 * 1024 && outputStart > output.count / 2 {
-            output.removeFirst(outputStart)
+            let start = outputStart
+            withOutput { $0.removeFirst(start) }
             outputStart = 0
         }
     }
