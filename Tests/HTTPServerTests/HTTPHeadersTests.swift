@@ -116,3 +116,32 @@ struct RouterJSONBytesTests {
         #expect(Array<UInt8>().withUnsafeBytes { Router.isJSON($0) } == false)
     }
 }
+
+@Suite("HTTP1Syntax.containsForbiddenControl")
+struct ForbiddenControlScanTests {
+    /// Every byte value at every position of buffers around the 8-byte word size, with and
+    /// without a tab before it, against the byte-wise definition.
+    @Test func agreesWithTheByteWiseDefinition() {
+        for length in [1, 7, 8, 9, 16, 23] {
+            for position in 0..<length {
+                for value in 0...255 {
+                    for tabAt in [nil, 0, length - 1] as [Int?] {
+                        var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                        if let tabAt, tabAt != position { bytes[tabAt] = 0x09 }
+                        bytes[position] = UInt8(value)
+                        let expected = bytes.contains { HTTP1Syntax.isForbiddenControl($0) }
+                        let found = bytes.withUnsafeBytes { HTTP1Syntax.containsForbiddenControl($0, 0..<length) }
+                        if found != expected {
+                            Issue.record("length \(length), byte \(value) at \(position), tab at \(String(describing: tabAt))")
+                            return
+                        }
+                    }
+                }
+            }
+        }
+        let some = Array("ab\u{7F}cdefghij".utf8)
+        #expect(some.withUnsafeBytes { HTTP1Syntax.containsForbiddenControl($0, 3..<some.count) } == false)
+        #expect(some.withUnsafeBytes { HTTP1Syntax.containsForbiddenControl($0, 2..<some.count) } == true)
+        #expect([UInt8]().withUnsafeBytes { HTTP1Syntax.containsForbiddenControl($0, 0..<0) } == false)
+    }
+}

@@ -166,7 +166,7 @@ extension RequestParser {
         guard colon < end else { return .badRequest("header field without colon") }
         guard colon > start else { return .badRequest("empty header field name") }
         let valueRange = HTTP1Syntax.trimmed(raw, (colon &+ 1)..<end)
-        for j in valueRange where HTTP1Syntax.isForbiddenControl(raw[j]) {
+        if HTTP1Syntax.containsForbiddenControl(raw, valueRange) {
             return .badRequest("control character in header field value")  // CR, NUL, DEL, ... (RFC 9110 §5.5)
         }
         guard store else { return nil }
