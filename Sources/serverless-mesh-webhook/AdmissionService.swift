@@ -11,7 +11,14 @@ import Synchronization
 /// reference and runs without the lock. Logs one JSON line per review (never Secret contents)
 /// and counts the metrics of server.md. It does not know sockets: the router calls it.
 final class AdmissionService: Sendable {
-    private let pipeline: Mutex<AdmissionPipeline>
+    /// The current pipeline, boxed: each request copies one reference out of the mutex, where
+    /// copying the pipeline itself retained and released its policy's five references
+    /// (callgrind: 95,456 -> 95,332 instructions per keep-alive request).
+    private let pipeline: Mutex<PipelineBox>
+    private final class PipelineBox: Sendable {
+        let pipeline: AdmissionPipeline
+        init(_ pipeline: AdmissionPipeline) { self.pipeline = pipeline }
+    }
     private let logger: Logger
     private let recorder: ReviewRecorder?
     /// The labels of `webhook_requests_total`.
@@ -41,7 +48,7 @@ final class AdmissionService: Sendable {
     private let durations: [(path: WebhookPath, timer: Metrics.Timer)]
 
     init(policy: Policy, logger: Logger, recorder: ReviewRecorder?) {
-        self.pipeline = Mutex(AdmissionPipeline(policy: policy))
+        self.pipeline = Mutex(PipelineBox(AdmissionPipeline(policy: policy)))
         self.logger = logger
         self.recorder = recorder
         self.durations = WebhookPath.allCases.map { path in
@@ -51,10 +58,11 @@ final class AdmissionService: Sendable {
 
     /// Installs a new policy for the requests that start after this call.
     func replace(policy: Policy) {
-        pipeline.withLock { $0 = AdmissionPipeline(policy: policy) }
+        let box = PipelineBox(AdmissionPipeline(policy: policy))
+        pipeline.withLock { $0 = box }
     }
 
-    var currentPolicy: Policy { pipeline.withLock { $0.policy } }
+    var currentPolicy: Policy { pipeline.withLock { $0.pipeline.policy } }
 
     /// The routes `/mutate` and `/validate` (POST, application/json).
     func routes() -> Router {
@@ -71,7 +79,7 @@ final class AdmissionService: Sendable {
         let current = pipeline.withLock { $0 }
         let result: AdmissionResult
         do {
-            result = try current.handle(request.body, path: path)
+            result = try current.pipeline.handle(request.body, path: path)
         } catch {
             logger.warning("rejected a body that is not an AdmissionReview", metadata: [
                 "webhook": "\(path.rawValue)", "error": "\(error.description)", "remote": "\(context.remoteAddress)",

@@ -186,6 +186,28 @@ extension RequestParserTests {
             }
         }
 
+        /// `Connection.drive` skips the parser when nothing is buffered: that is only right if
+        /// every event is handed out as soon as its bytes are there.
+        @Test("with nothing buffered there is never an event left to hand out", arguments: validCases)
+        func nothingBufferedMeansNothingPending(_ c: ValidCase) {
+            for size in [1, 2, 7, c.raw.count] {
+                var parser = RequestParser(limits: HTTP1Limits())
+                for start in stride(from: 0, to: c.raw.count, by: size) {
+                    let piece = Array(c.raw[start..<min(start + size, c.raw.count)])
+                    piece.withUnsafeBytes { parser.append($0) }
+                    var steps = 0
+                    while steps < 10 {
+                        steps += 1
+                        if parser.bufferedByteCount == 0 {
+                            #expect(parser.next() == .needMore, "pieces of \(size), at \(start)")
+                            break
+                        }
+                        if parser.next() == .needMore { break }
+                    }
+                }
+            }
+        }
+
         @Test("parses a request fed one byte at a time", arguments: validCases)
         func parsesRequestFedBytewise(_ c: ValidCase) {
             var parser = RequestParser(limits: HTTP1Limits())

@@ -7,7 +7,8 @@ extension RequestParser {
         var method = ""
         var target = ""
         var version: HTTPVersion = .http1_1
-        var headers = HTTPHeaders()
+        /// The header field lines, copied out of the buffer for a chunked body (see `pinsFields`).
+        var ownedFieldBytes: [UInt8]?
         var hostCount = 0
         var contentLength: Int?
         var hasTransferEncoding = false
@@ -42,15 +43,42 @@ extension RequestParser {
         case .success(let version): head.version = version
         case .failure(let error): return error
         }
-        head.method = HTTP1Syntax.string(raw, methodRange)
+        head.method = Self.method(raw, methodRange)
         guard let target = requestTarget(raw, targetRange, isOptions: head.method == "OPTIONS") else {
             return .badRequest("invalid request target")
         }
         head.target = target
-        // One allocation for the usual few fields instead of growing 1, 2, 4, 8: callgrind,
-        // RequestParser.step ~7,200 -> ~6,240 instructions per request (4 header lines).
-        head.headers.reserveCapacity(8)
+        // Emptied in place when the previous request has been dropped (the usual case), else
+        // a new list. Room for the usual few fields at once instead of growing 1, 2, 4, 8:
+        // callgrind, RequestParser.step ~7,200 -> ~6,240 instructions per request (4 header lines).
+        fieldSpans.removeAll(keepingCapacity: true)
+        body.removeAll(keepingCapacity: true)
+        if fieldSpans.capacity < 8 { fieldSpans.reserveCapacity(8) }
         return nil
+    }
+
+    /// The method as a String: a literal for the common ones (no decoding, no allocation),
+    /// else decoded from the bytes (checked tokens, hence ASCII).
+    static func method(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
+        func match(_ name: StaticString) -> Bool {
+            guard range.count == name.utf8CodeUnitCount else { return false }
+            var k = 0
+            for i in range {
+                if raw[i] != name.utf8Start[k] { return false }
+                k &+= 1
+            }
+            return true
+        }
+        switch range.count {
+        case 3:
+            if match("GET") { return "GET" }
+            if match("PUT") { return "PUT" }
+        case 4:
+            if match("POST") { return "POST" }
+            if match("HEAD") { return "HEAD" }
+        default: break
+        }
+        return HTTP1Syntax.string(raw, range)
     }
 
     /// `HTTP/DIGIT.DIGIT` (RFC 9112 §2.3): 1.1 and 1.0 are served, other well-formed versions
@@ -101,30 +129,24 @@ extension RequestParser {
         case host, contentLength, transferEncoding, expect, connection, other
     }
 
-    /// The lower-case name and meaning of the fields kube-apiserver and curl send, matched on the
-    /// raw bytes so that the common case neither allocates nor compares Strings; nil for others.
-    static func knownField(_ raw: UnsafeRawBufferPointer, _ name: Range<Int>) -> (String, FieldKind)? {
+    /// The meaning of a field name, matched on the raw bytes so that the common case neither
+    /// allocates nor compares Strings: `.other` for every field that does not decide framing.
+    static func fieldKind(_ raw: UnsafeRawBufferPointer, _ name: Range<Int>) -> FieldKind {
         func match(_ lower: StaticString) -> Bool { HTTP1Syntax.equalsLowercaseName(raw, name, lower) }
         switch name.count {
-        case 4: if match("host") { return ("host", .host) }
-        case 6:
-            if match("expect") { return ("expect", .expect) }
-            if match("accept") { return ("accept", .other) }
-        case 10:
-            if match("connection") { return ("connection", .connection) }
-            if match("user-agent") { return ("user-agent", .other) }
-        case 12: if match("content-type") { return ("content-type", .other) }
-        case 13: if match("authorization") { return ("authorization", .other) }
-        case 14: if match("content-length") { return ("content-length", .contentLength) }
-        case 15: if match("accept-encoding") { return ("accept-encoding", .other) }
-        case 17: if match("transfer-encoding") { return ("transfer-encoding", .transferEncoding) }
+        case 4: if match("host") { return .host }
+        case 6: if match("expect") { return .expect }
+        case 10: if match("connection") { return .connection }
+        case 14: if match("content-length") { return .contentLength }
+        case 17: if match("transfer-encoding") { return .transferEncoding }
         default: break
         }
-        return nil
+        return .other
     }
 
-    /// `field-name ":" OWS field-value OWS` (RFC 9112 §5). Header fields are stored (`store`);
-    /// trailer fields are only checked, then dropped (RFC 9112 §7.1.2 lets us ignore them).
+    /// `field-name ":" OWS field-value OWS` (RFC 9112 §5). Header fields are stored as byte
+    /// ranges (`fieldSpans`, made Strings only when asked for, see `HTTPHeaders`); trailer fields
+    /// are only checked, then dropped (RFC 9112 §7.1.2 lets us ignore them).
     mutating func parseFieldLine(_ raw: UnsafeRawBufferPointer, _ line: Range<Int>, store: Bool) -> HTTPParseError? {
         let start = line.lowerBound
         let end = line.upperBound
@@ -144,20 +166,16 @@ extension RequestParser {
         guard colon < end else { return .badRequest("header field without colon") }
         guard colon > start else { return .badRequest("empty header field name") }
         let valueRange = HTTP1Syntax.trimmed(raw, (colon &+ 1)..<end)
-        for j in valueRange where HTTP1Syntax.isForbiddenControl(raw[j]) {
+        if HTTP1Syntax.containsForbiddenControl(raw, valueRange) {
             return .badRequest("control character in header field value")  // CR, NUL, DEL, ... (RFC 9110 §5.5)
         }
         guard store else { return nil }
 
-        let name: String
-        let kind: FieldKind
-        if let known = Self.knownField(raw, start..<colon) {
-            (name, kind) = known
-        } else {
-            (name, kind) = (HTTP1Syntax.lowercasedString(raw, start..<colon), .other)
-        }
+        let kind = Self.fieldKind(raw, start..<colon)
         if kind != .other, let error = noteFramingField(kind, raw, valueRange) { return error }
-        head.headers.addLowercased(name: name, value: HTTP1Syntax.string(raw, valueRange))
+        // Counted from `fieldsBase`, which `step` set at or before this line: no underflow.
+        fieldSpans.append(HTTPHeaders.FieldSpan(name: (start &- fieldsBase)..<(colon &- fieldsBase),
+                                                value: (valueRange.lowerBound &- fieldsBase)..<(valueRange.upperBound &- fieldsBase)))
         return nil
     }
 
@@ -243,6 +261,9 @@ extension RequestParser {
             if length > limits.maxBodyBytes { return HTTPParseError(status: 413, message: "request body too large") }
             state = .fixedBody(length: length)
         } else if head.hasTransferEncoding {
+            // The fields leave the buffer (see `pinsFields`); `fieldSpans` count from
+            // `fieldsBase`, so they index the copy from 0. `readIndex` is past the empty line.
+            head.ownedFieldBytes = Array(buffer[fieldsBase..<readIndex])
             state = .chunkSize
         } else {
             switch head.method {

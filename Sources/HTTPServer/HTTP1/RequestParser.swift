@@ -69,7 +69,17 @@ package struct RequestParser {
     var state: State = .requestLine
     /// The head of the request being parsed.
     var head = RequestHead()
-    /// The body received so far (chunked) or the whole body (Content-Length).
+    /// Where the current request's header field lines start in `buffer`. From there on the
+    /// buffer is kept (see `compact`) while the fields are parsed and a Content-Length body
+    /// arrives, so that `fieldSpans`, counted from here, stay valid.
+    var fieldsBase = 0
+    /// The current request's header fields as byte ranges, counted from `fieldsBase` (or into
+    /// `head.ownedFieldBytes`). Handed to the request and reused by the next one when the request
+    /// has been dropped by then, so a keep-alive request allocates no list of its own.
+    var fieldSpans: [HTTPHeaders.FieldSpan] = []
+    /// The body received so far (chunked) or the whole body (Content-Length). Kept after the
+    /// request is handed out and reused by the next one (as `fieldSpans` is): callgrind, a new
+    /// array per 3.6 KB body (allocate, free) cost ~650 instructions per keep-alive request.
     var body: [UInt8] = []
     /// Bytes of the request line, header fields and trailer fields of the current request.
     var headBytes = 0
@@ -125,6 +135,7 @@ package struct RequestParser {
                     if headBytes > limits.maxHeaderBytes { return tooLargeHead() }
                     if !endsWithCRLF { return fail(.badRequest("bare LF in request head")) }
                     consume(to: next)
+                    fieldsBase = next
                     if let error = parseRequestLine(raw, content) { return fail(error) }
                     state = .headerLines
                 }
@@ -151,7 +162,9 @@ package struct RequestParser {
 
             case .fixedBody(let length):
                 guard raw.count &- readIndex >= length else { return waitForBody() }
-                body = Array(UnsafeRawBufferPointer(rebasing: raw[readIndex..<(readIndex &+ length)]))
+                // Into the previous request's body array, emptied by `parseRequestLine`: no
+                // allocation when that request has been dropped (see `complete`).
+                body.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[readIndex..<(readIndex &+ length)]))
                 consume(to: readIndex &+ length)
                 return complete()
 
@@ -198,10 +211,16 @@ package struct RequestParser {
     /// Hands out the finished request and resets for the next one.
     mutating func complete() -> Event {
         let keepAlive = head.version == .http1_1 && !head.connectionClose
+        let headers = if let owned = head.ownedFieldBytes {
+            HTTPHeaders(bytes: owned, base: 0, spans: fieldSpans)
+        } else {
+            HTTPHeaders(bytes: buffer, base: fieldsBase, spans: fieldSpans)
+        }
         let request = HTTPRequest(method: head.method, target: head.target, version: head.version,
-                                  headers: head.headers, body: body)
+                                  headers: headers, body: body)
         head = RequestHead()
-        body = []
+        // A large body's allocation goes with its request rather than stay with the connection.
+        if body.capacity > 65536 { body = [] }
         headBytes = 0
         continueSent = false
         state = .requestLine
@@ -218,24 +237,41 @@ package struct RequestParser {
         buffer = []
         body = []
         head = RequestHead()
+        fieldSpans = []
         readIndex = 0
         scanFrom = 0
+        fieldsBase = 0
         return .failure(error)
     }
 
+    /// Whether `buffer[fieldsBase...]` must be kept: the header fields of the request in
+    /// progress are there, read by `complete()`. A chunked body is not waited for with them
+    /// pinned (its framing could make the buffer grow far past the body limit): `finishHead`
+    /// copies them out first.
+    var pinsFields: Bool {
+        switch state {
+        case .headerLines, .fixedBody: return head.ownedFieldBytes == nil
+        default: return false
+        }
+    }
+
     /// Drops consumed bytes once they make up at least half the buffer, so each byte is moved
-    /// at most a bounded number of times (amortised O(1)).
+    /// at most a bounded number of times (amortised O(1)). The header fields of the request in
+    /// progress are kept (`pinsFields`); they are at most `maxHeaderBytes`.
     mutating func compact() {
-        guard readIndex > 0 else { return }
-        if readIndex >= buffer.count {
+        let keep = pinsFields ? fieldsBase : readIndex
+        guard keep > 0 else { return }
+        if keep >= buffer.count {
             // Keep a modest allocation for the next request; give back a large body's.
             buffer.removeAll(keepingCapacity: buffer.capacity <= 65536)
             readIndex = 0
             scanFrom = 0
-        } else if readIndex >= buffer.count / 2 {
-            buffer.removeSubrange(0..<readIndex)
-            scanFrom = scanFrom > readIndex ? scanFrom &- readIndex : 0
-            readIndex = 0
+            fieldsBase = 0
+        } else if keep >= buffer.count / 2 {
+            buffer.removeSubrange(0..<keep)
+            readIndex &-= keep
+            scanFrom = scanFrom > keep ? scanFrom &- keep : 0
+            fieldsBase = fieldsBase > keep ? fieldsBase &- keep : 0
         }
     }
 }

@@ -17,7 +17,7 @@ package enum ResponseEncoder {
         let status = response.status
         let bodyAllowed = status >= 200 && status != 204
         var estimate = 64 &+ date.utf8.count
-        for field in response.headers { estimate &+= field.name.utf8.count &+ field.value.utf8.count &+ 4 }
+        response.headers.forEachField { name, value in estimate &+= name.utf8.count &+ value.utf8.count &+ 4 }
         if bodyAllowed && !headOnly { estimate &+= response.body.count }
         out.reserveCapacity(out.count &+ estimate)
 
@@ -32,10 +32,10 @@ package enum ResponseEncoder {
             append(reasonPhrase(status), to: &out)
             appendCRLF(&out)
         }
-        for field in response.headers {
-            appendFieldText(field.name, to: &out)
+        response.headers.forEachField { name, value in
+            appendFieldText(name, to: &out)
             append(": ", to: &out)
-            appendFieldText(field.value, to: &out)
+            appendFieldText(value, to: &out)
             appendCRLF(&out)
         }
         if bodyAllowed {

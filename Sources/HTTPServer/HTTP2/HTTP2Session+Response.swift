@@ -24,8 +24,8 @@ extension HTTP2Session {
             fields.append((nameStart, valueStart - nameStart, valueStart, arena.count - valueStart))
         }
         add(":status", String(status))
-        for field in response.headers where !Self.isConnectionSpecific(field.name) {
-            add(field.name, field.value)
+        response.headers.forEachField { name, value in
+            if !Self.isConnectionSpecific(name) { add(name, value) }
         }
         if !bodyless { add("content-length", String(body.count)) }
 

@@ -6,7 +6,7 @@ extension Connection {
         guard let session = http2 else { return }
         if !session.receive(bytes) {
             // A connection error: nghttp2 queued GOAWAY; write it and close.
-            _ = session.drainOutput(into: &output)
+            _ = withOutput { session.drainOutput(into: &$0) }
             closeAfterFlush = true
             return
         }
@@ -26,7 +26,7 @@ extension Connection {
             }
             http2ProgressAt = monotonicNanoseconds()
         }
-        if !session.drainOutput(into: &output) || session.isFinished {
+        if !withOutput({ session.drainOutput(into: &$0) }) || session.isFinished {
             closeAfterFlush = true
         }
     }

@@ -13,7 +13,7 @@ extension Connection {
         let configuration = loop.configuration
         switch phase {
         case .http1:
-            if parser.isMidRequest {
+            if parser?.isMidRequest == true {
                 if deadlineKind != .request { setDeadline(.request, now &+ configuration.requestTimeout.nanoseconds) }
             } else {
                 setDeadline(.idle, now &+ configuration.idleTimeout.nanoseconds)
@@ -45,7 +45,7 @@ extension Connection {
                 respondAndClose(HTTPResponse.error(408, "request not complete within \(Int(loop.configuration.requestTimeout)) s"))
             } else if let session = http2 {
                 session.startGracefulShutdown()
-                _ = session.drainOutput(into: &output)
+                _ = withOutput { session.drainOutput(into: &$0) }
                 closeAfterFlush = true
             }
             flush()
@@ -61,7 +61,7 @@ extension Connection {
         case .handshaking:
             close()
         case .http1:
-            if !parser.isMidRequest && pendingOutputCount == 0 {
+            if parser?.isMidRequest != true && pendingOutputCount == 0 {
                 close()
             } else {
                 drive()

@@ -20,14 +20,17 @@ final class Connection: Channel {
 
     var phase: Phase = .handshaking
     var tls: TLSConnection?
-    // `parser` and `output` keep Swift's run-time exclusivity checks (swift_beginAccess, ~78
-    // instructions each, ~10 per keep-alive request, ~1,250 instructions in all by callgrind):
-    // turning them off (`@exclusivity(unchecked)`) would make an overlapping access, should a
-    // later change introduce one, silent memory corruption instead of a stop.
-    var parser: RequestParser
+    // `parser` and `output` need no run-time exclusivity checks (swift_beginAccess): they are
+    // only ever moved out and back (`withParser`, `withOutput`) or read, so the compiler
+    // proves every access to them exclusive. Turning the checks off instead
+    // (`@exclusivity(unchecked)`) would make an overlapping access, should a later change
+    // introduce one, silent memory corruption instead of a stop.
+    /// The HTTP/1.1 parser; nil only while `withParser` has it out.
+    var parser: RequestParser?
     var http2: HTTP2Session?
 
-    /// Bytes waiting to be written: `output[outputStart...]`.
+    /// Bytes waiting to be written: `output[outputStart...]`. Changed only through
+    /// `withOutput`, or by assigning it whole.
     var output: [UInt8] = []
     var outputStart = 0
     var pendingOutputCount: Int { output.count &- outputStart }
@@ -94,7 +97,11 @@ final class Connection: Channel {
             guard phase == .http1 || phase == .http2 else { return }
         }
         flush()
-        if phase == .http1 { processHTTP1() }
+        // Requests left buffered (output over the high-water mark): answer them first. With
+        // nothing buffered the parser has nothing to hand out (it hands out each event as soon as
+        // the bytes allow), so the call is skipped: callgrind, ~380 instructions per keep-alive
+        // request (a call that found .needMore).
+        if phase == .http1, (parser?.bufferedByteCount ?? 0) > 0 { processHTTP1() }
         if !closeAfterFlush && pendingOutputCount < Self.outputHighWater && phase != .closed {
             readAvailable()
         }
@@ -133,7 +140,7 @@ final class Connection: Channel {
                 http2 = session
                 phase = .http2
                 http2ProgressAt = monotonicNanoseconds()
-                if !session.drainOutput(into: &output) { closeAfterFlush = true }
+                if !withOutput({ session.drainOutput(into: &$0) }) { closeAfterFlush = true }
             } else if tls.alpnProtocol == "h2" {
                 close()
                 return
@@ -169,8 +176,7 @@ final class Connection: Channel {
                 let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
                 switch phase {
                 case .http1:
-                    parser.append(bytes)
-                    processHTTP1()
+                    processHTTP1(appending: bytes)
                 case .http2:
                     receiveHTTP2(bytes)
                 default:
@@ -222,8 +228,9 @@ final class Connection: Channel {
     func flush() {
         wantsWritable = false
         while outputStart < output.count, phase != .closed {
-            let result = output.withUnsafeBytes { raw in
-                writeBytes(UnsafeRawBufferPointer(rebasing: raw[outputStart...]))
+            let start = outputStart
+            let result = withOutput { output in
+                output.withUnsafeBytes { raw in writeBytes(UnsafeRawBufferPointer(rebasing: raw[start...])) }
             }
             switch result {
             case .done(let n):
@@ -241,14 +248,31 @@ final class Connection: Channel {
             }
         }
         if outputStart >= output.count {
-            if output.capacity > 1 << 20 { output = [] } else { output.removeAll(keepingCapacity: true) }
+            if output.capacity > 1 << 20 { output = [] } else { withOutput { $0.removeAll(keepingCapacity: true) } }
             outputStart = 0
         }
     }
 
+    /// Runs `body` with `output` moved out of the connection, then moves it back: every access
+    /// to the stored `output` is then a move or a read with nothing called inside it, which the
+    /// compiler proves exclusive when it builds the module, so it emits no run-time checks
+    /// (swift_beginAccess, ~78 instructions each, ~10 per keep-alive request) because no
+    /// overlapping access can exist, not because they are switched off. Callgrind, keep-alive
+    /// /mutate: 95,332 -> 94,585 instructions per request.
+    /// `body` must not reach `self.output` (it would find it empty); nothing it calls does.
+    @inline(__always)
+    func withOutput<R>(_ body: (inout [UInt8]) -> R) -> R {
+        var taken: [UInt8] = []
+        swap(&taken, &output)
+        let result = body(&taken)
+        swap(&taken, &output)
+        return result
+    }
+
     private func compactOutput() {
         if outputStart > 64 * 1024 && outputStart > output.count / 2 {
-            output.removeFirst(outputStart)
+            let start = outputStart
+            withOutput { $0.removeFirst(start) }
             outputStart = 0
         }
     }

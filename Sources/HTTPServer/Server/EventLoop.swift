@@ -39,7 +39,10 @@ final class EventLoop: @unchecked Sendable {
     let readBuffer: UnsafeMutableRawBufferPointer
     private var cachedDateSecond = -1
     private(set) var cachedDate = ""
-    private var requestCounters: [Int: Counter] = [:]
+    /// `http_requests_total` by protocol and code, in the order first seen. A short list
+    /// compared in order: nearly every request has the key of the first entry. The dictionary
+    /// lookup it replaces (hashing the key) cost ~190 instructions per request (callgrind).
+    private var requestCounters: [(key: Int, counter: Counter)] = []
 
     init(index: Int, state: ServerState, configuration: ServerConfiguration, tlsRouter: Router, plainRouter: Router, logger: Logger) throws(SystemError) {
         self.index = index
@@ -110,19 +113,33 @@ final class EventLoop: @unchecked Sendable {
             flushDeferred()
             oldestPendingAt = now
         }
-        pendingFlushes.append(connection)
+        var pending: [Connection] = []
+        swap(&pending, &pendingFlushes)
+        pending.append(connection)
+        swap(&pending, &pendingFlushes)
     }
 
-    /// The batch being flushed, swapped with `pendingFlushes`: emptying a copy of
+    /// The spare list swapped with `pendingFlushes` for each batch: emptying a copy of
     /// `pendingFlushes` in place allocated a new buffer per wake-up (~150 instructions per
     /// keep-alive request, callgrind). `finishDrive` never queues a flush.
+    ///
+    /// `pendingFlushes`, `flushing`, `requestCounters` and `channels` are changed only by
+    /// moving them out (`swap` with an empty local), changing the local and moving it back:
+    /// every access to them is then a move or a read with nothing called inside it, which the
+    /// compiler proves exclusive, so it emits no run-time exclusivity checks
+    /// (swift_beginAccess, ~78 instructions each) because no overlapping access can exist, not
+    /// because they are switched off. Callgrind, keep-alive /mutate: 94,585 -> 93,840
+    /// instructions per request.
     private var flushing: [Connection] = []
 
     private func flushDeferred() {
         guard !pendingFlushes.isEmpty else { return }
-        swap(&pendingFlushes, &flushing)
-        for connection in flushing { connection.finishDrive() }
-        flushing.removeAll(keepingCapacity: true)
+        var batch: [Connection] = []
+        swap(&batch, &pendingFlushes)
+        swap(&pendingFlushes, &flushing)  // the spare list, empty with its capacity
+        for connection in batch { connection.finishDrive() }
+        batch.removeAll(keepingCapacity: true)
+        swap(&batch, &flushing)
     }
 
     /// Queues `task` to run on this loop's thread. Safe from any thread.
@@ -144,16 +161,19 @@ final class EventLoop: @unchecked Sendable {
 
     func register(_ channel: Channel, events: UInt32) -> Bool {
         let fd = Int(channel.fd)
-        if fd >= channels.count {
-            channels.append(contentsOf: repeatElement(nil, count: max(fd + 1 - channels.count, channels.count)))
-        }
         do {
             try epoll.add(channel.fd, events: events)
         } catch {
             logger.warning("cannot watch descriptor", metadata: ["error": "\(error)"])
             return false
         }
-        channels[fd] = channel
+        var list: [Channel?] = []
+        swap(&list, &channels)
+        if fd >= list.count {
+            list.append(contentsOf: repeatElement(nil, count: max(fd + 1 - list.count, list.count)))
+        }
+        list[fd] = channel
+        swap(&list, &channels)
         if channel is Connection { connectionCount += 1 }
         return true
     }
@@ -162,7 +182,10 @@ final class EventLoop: @unchecked Sendable {
         let fd = Int(channel.fd)
         guard fd < channels.count, channels[fd] === channel else { return }
         epoll.remove(channel.fd)
-        channels[fd] = nil
+        var list: [Channel?] = []
+        swap(&list, &channels)
+        list[fd] = nil
+        swap(&list, &channels)
         if channel is Connection { connectionCount -= 1 }
     }
 
@@ -205,12 +228,17 @@ final class EventLoop: @unchecked Sendable {
 
     func countRequest(protocol version: HTTPVersion, code: Int) {
         let key = code &* 2 &+ (version == .h2 ? 1 : 0)
-        if let counter = requestCounters[key] {
-            counter.increment()
-        } else {
-            let counter = state.metrics.requestCounter(protocol: version, code: code)
-            requestCounters[key] = counter
-            counter.increment()
+        for entry in requestCounters where entry.key == key {
+            entry.counter.increment()
+            return
         }
+        // A new protocol and code (a handful in a process's life: 200, 400, 404, ... by
+        // protocol): found once through the shared cache, then kept here.
+        let counter = state.metrics.requestCounter(protocol: version, code: code)
+        var counters: [(key: Int, counter: Counter)] = []
+        swap(&counters, &requestCounters)
+        counters.append((key: key, counter: counter))
+        swap(&counters, &requestCounters)
+        counter.increment()
     }
 }
