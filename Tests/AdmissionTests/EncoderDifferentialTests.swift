@@ -111,6 +111,40 @@ struct EncoderDifferentialTests {
         }
     }
 
+    /// The scan takes whole words, then the last one to seven bytes as one word of two
+    /// overlapping loads, and the index of an escape from the word's lowest flagged byte: so
+    /// every length up to three words, with each byte to escape at every position (alone, and
+    /// followed by a second one), in strings and pointer tokens, on the stack (small Strings)
+    /// and in heap storage.
+    @Test func escapesAtEveryPositionOfEveryShortLengthAgree() {
+        let specials: [UInt8] = [0x00, 0x01, 0x1F, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "~"), UInt8(ascii: "/"), 0x08, 0x0A]
+        // Bytes just beside the escaped ranges, which must stay as they are.
+        let plain: [UInt8] = [UInt8(ascii: " "), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "."), UInt8(ascii: "0"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "}"), 0x7F]
+        for length in 0...25 {
+            for position in 0..<max(length, 1) {
+                for special in specials {
+                    var bytes = (0..<length).map { plain[$0 % plain.count] }
+                    if length > 0 {
+                        bytes[position] = special
+                        if position + 3 < length { bytes[position + 3] = UInt8(ascii: "/") }
+                    }
+                    let string = String(decoding: bytes, as: UTF8.self)
+                    var quoted: [UInt8] = []
+                    JSONWriter.appendQuoted(string, to: &quoted)
+                    var referenceQuoted: [UInt8] = []
+                    ReferenceJSONWriter.appendQuoted(string, to: &referenceQuoted)
+                    #expect(quoted == referenceQuoted, "\(bytes)")
+                    let pointer = JSONPointer(tokens: [string, "x", string])
+                    var writer = JSONWriter()
+                    writer.append(pointer: pointer)
+                    var reference = ReferenceJSONWriter()
+                    reference.append(pointer: pointer)
+                    #expect(writer.bytes == reference.bytes, "\(bytes)")
+                }
+            }
+        }
+    }
+
     @Test func answersAgreeWithThePreviousEncoder() {
         var generator = SeededGenerator(seed: 1_1_9)
         var sizes = (small: 0, large: 0)
