@@ -142,11 +142,13 @@ extension Array where Element == UInt8 {
 
     /// The bytes `item` writes with `context`, in an array allocated once at exactly their length.
     ///
-    /// Up to `stackWriteLimit` bytes are written on the stack and copied into an array reserved
-    /// at their length: no counting pass, which costs about as much as the writing, and no
-    /// `[UInt8](unsafeUninitializedCapacity:)`, which goes through an unspecialised allocation
-    /// in the standard library that looks up generic metadata on every call and cost more than
-    /// the copy. Longer texts are counted, then written in place into an array of that length.
+    /// Up to `stackWriteLimit` bytes are written on the stack and copied into an array made from
+    /// that buffer (`Array(_:)` allocates exactly its length and copies it; reserving an empty
+    /// array and appending went through the regrowth path: encode 6,993 → 6,839 instructions
+    /// per review of the reference review): no counting pass, which costs about as much as the
+    /// writing, and no `[UInt8](unsafeUninitializedCapacity:)`, which goes through an
+    /// unspecialised allocation in the standard library that looks up generic metadata on every
+    /// call and cost more than the copy. Longer texts are counted, then written in place into an array of that length.
     init<Item: JSONByteWritable>(writing item: borrowing Item, context: Item.Context) {
         // The closures below capture pointers to `item` and `context`, not the values: a
         // closure's capture of a value is a copy (for an `AdmissionResponse`, a retain and a
@@ -162,10 +164,7 @@ extension Array where Element == UInt8 {
             var output = UnsafeByteOutput(buffer)
             item.pointee.write(to: &output, context: context.pointee)
             guard !output.overflowed else { return nil }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(output.count)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<output.count]))
-            return bytes
+            return [UInt8](UnsafeBufferPointer(rebasing: buffer[..<output.count]))
         }
         if let fitted {
             self = fitted
