@@ -36,9 +36,18 @@ public enum AdmissionReviewEncoder {
 
     /// The answer up to the patch: envelope, uid, allowed and status.
     fileprivate static func writeHead<Sink: JSONByteSink>(_ response: AdmissionResponse, apiVersion: String, to out: inout Sink) {
-        out.write(literal: "{\"apiVersion\":")
-        JSONWriter.writeQuoted(apiVersion, to: &out)
-        out.write(literal: ",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":")
+        // The two versions the decoder accepts are each one literal with the envelope around
+        // them; any other is quoted and escaped as usual. Escaping the version cost more than
+        // comparing it (encode 6,839 → 6,629 instructions per review).
+        if apiVersion == "admission.k8s.io/v1" {
+            out.write(literal: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"#)
+        } else if apiVersion == "admission.k8s.io/v1beta1" {
+            out.write(literal: #"{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","response":{"uid":"#)
+        } else {
+            out.write(literal: "{\"apiVersion\":")
+            JSONWriter.writeQuoted(apiVersion, to: &out)
+            out.write(literal: ",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":")
+        }
         JSONWriter.writeQuoted(response.uid, to: &out)
         if response.allowed { out.write(literal: ",\"allowed\":true") } else { out.write(literal: ",\"allowed\":false") }
         if let status = response.status ?? (response.allowed ? nil : defaultDenial) {
