@@ -194,6 +194,27 @@ struct EncoderDifferentialTests {
         #expect(empty.overflowed && empty.count == 0)
     }
 
+    /// `UnsafeByteOutput` copies runs of up to 16 bytes as two overlapping fixed-size copies
+    /// and longer ones whole: every length, at every offset, lands exactly where it should,
+    /// and nothing past the end is touched.
+    @Test func unsafeByteOutputCopiesEveryLengthExactly() {
+        let source = (0..<48).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for length in 0...40 {
+            for offset in 0..<3 {
+                var memory = [UInt8](repeating: 0xAA, count: 48 + 8)
+                let written = memory.withUnsafeMutableBufferPointer { all in
+                    var output = UnsafeByteOutput(UnsafeMutableBufferPointer(rebasing: all[..<(offset + length)]))
+                    for _ in 0..<offset { output.write(UInt8(ascii: "-")) }
+                    source.withUnsafeBufferPointer { output.write(UnsafeBufferPointer(rebasing: $0[..<length])) }
+                    return output.isExactlyFull
+                }
+                #expect(written, "length \(length), offset \(offset)")
+                #expect(Array(memory[offset..<(offset + length)]) == Array(source[..<length]), "length \(length), offset \(offset)")
+                #expect(memory[(offset + length)...].allSatisfy { $0 == 0xAA }, "length \(length), offset \(offset)")
+            }
+        }
+    }
+
     /// Writes one more byte on every call: the stack attempt, the counted array and the exact
     /// write all disagree, and `[UInt8](writing:)` must still return everything the last
     /// (growing) write produced, never a short or partly uninitialised array.

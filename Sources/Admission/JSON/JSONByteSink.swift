@@ -118,8 +118,32 @@ struct UnsafeByteOutput: JSONByteSink {
             overflowed = true
             return
         }
-        (start + count).initialize(from: source, count: bytes.count)
+        UnsafeByteOutput.copy(source, count: bytes.count, to: start + count)
         count &+= bytes.count
+    }
+
+    /// Copies `n` bytes from `source` to `destination` (which do not overlap). Up to 16 bytes,
+    /// which is most tokens, member names and literals of an answer, are copied as two
+    /// overlapping copies of a fixed size (which the compiler makes one load and one store
+    /// each) instead of a call to `memcpy` with its size dispatch (per review of the reference
+    /// review, encode 6,567 → 6,536 instructions; four copies for 17 to 32 bytes gained
+    /// nothing more). `copyMemory` of a constant size rather than unaligned word loads and
+    /// stores: with those, the compiler retained and released every pointer token around its
+    /// write, and encode rose instead (6,993 → 7,445). In bounds: every copy reads within
+    /// `source ..< source + n` and writes within `destination ..< destination + n`.
+    @inline(__always)
+    static func copy(_ source: UnsafePointer<UInt8>, count n: Int, to destination: UnsafeMutablePointer<UInt8>) {
+        @inline(__always) func pair(_ width: Int) {
+            UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: width)
+            UnsafeMutableRawPointer(destination + (n &- width)).copyMemory(from: source + (n &- width), byteCount: width)
+        }
+        switch n {
+        case 8...16: pair(8)
+        case 4...7: pair(4)
+        case 2...3: pair(2)
+        case 1: destination.initialize(to: source.pointee)
+        default: destination.initialize(from: source, count: n)
+        }
     }
 
     /// Hands `fill` the next `n` bytes of the buffer, or sets `overflowed` when fewer are left.
