@@ -23,6 +23,16 @@ protocol JSONByteSink {
 protocol JSONByteWritable {
     associatedtype Context
     func write<Sink: JSONByteSink>(to sink: inout Sink, context: Context)
+    /// `write(to:context:)` on the value behind `item`, which `[UInt8](writing:context:)`
+    /// calls. By default it reads the value out (a copy, for the reason given there); a type
+    /// whose copy is costly reads only the fields it writes instead.
+    static func write<Sink: JSONByteSink>(_ item: UnsafePointer<Self>, to sink: inout Sink, context: Context)
+}
+
+extension JSONByteWritable {
+    static func write<Sink: JSONByteSink>(_ item: UnsafePointer<Self>, to sink: inout Sink, context: Context) {
+        item.pointee.write(to: &sink, context: context)
+    }
 }
 
 extension JSONByteSink {
@@ -186,7 +196,7 @@ extension Array where Element == UInt8 {
     private init<Item: JSONByteWritable>(writing item: UnsafePointer<Item>, context: UnsafePointer<Item.Context>) {
         let fitted: [UInt8]? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: [UInt8].stackWriteLimit) { buffer in
             var output = UnsafeByteOutput(buffer)
-            item.pointee.write(to: &output, context: context.pointee)
+            Item.write(item, to: &output, context: context.pointee)
             guard !output.overflowed else { return nil }
             return [UInt8](UnsafeBufferPointer(rebasing: buffer[..<output.count]))
         }
@@ -195,11 +205,11 @@ extension Array where Element == UInt8 {
             return
         }
         var counter = JSONByteCounter()
-        item.pointee.write(to: &counter, context: context.pointee)
+        Item.write(item, to: &counter, context: context.pointee)
         var complete = false
         let exact = [UInt8](unsafeUninitializedCapacity: counter.count) { buffer, initialized in
             var output = UnsafeByteOutput(buffer)
-            item.pointee.write(to: &output, context: context.pointee)
+            Item.write(item, to: &output, context: context.pointee)
             complete = output.isExactlyFull
             initialized = complete ? output.count : 0
         }
@@ -210,7 +220,7 @@ extension Array where Element == UInt8 {
         // Unreachable while counting and writing run the same code; a growing array keeps the
         // text right (never short) should they ever disagree.
         var grown: [UInt8] = []
-        item.pointee.write(to: &grown, context: context.pointee)
+        Item.write(item, to: &grown, context: context.pointee)
         self = grown
     }
 }
