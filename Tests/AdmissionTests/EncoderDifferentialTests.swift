@@ -145,6 +145,31 @@ struct EncoderDifferentialTests {
         }
     }
 
+    /// The word test folds `"` into the control-byte test (bit 1 flipped, then "below 0x21"):
+    /// every ASCII byte, alone in an otherwise plain word, at every position of the word and
+    /// of the byte-by-byte tail, must be escaped exactly when the reference escapes it.
+    @Test func everyASCIIByteAtEveryWordPositionAgrees() {
+        for byte in UInt8(0)...0x7F {
+            for length in [8, 9, 15, 16, 17] {
+                for position in 0..<length {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[position] = byte
+                    let string = String(decoding: bytes, as: UTF8.self)
+                    var quoted: [UInt8] = []
+                    JSONWriter.appendQuoted(string, to: &quoted)
+                    var referenceQuoted: [UInt8] = []
+                    ReferenceJSONWriter.appendQuoted(string, to: &referenceQuoted)
+                    #expect(quoted == referenceQuoted, "\(bytes)")
+                    var writer = JSONWriter()
+                    writer.append(pointer: JSONPointer(tokens: [string]))
+                    var reference = ReferenceJSONWriter()
+                    reference.append(pointer: JSONPointer(tokens: [string]))
+                    #expect(writer.bytes == reference.bytes, "\(bytes)")
+                }
+            }
+        }
+    }
+
     @Test func answersAgreeWithThePreviousEncoder() {
         var generator = SeededGenerator(seed: 1_1_9)
         var sizes = (small: 0, large: 0)
