@@ -102,48 +102,55 @@ extension JSONWriter {
     /// value per operation: encode 7,107 → 6,993 instructions per review).
     @inline(__always)
     static func write<Sink: JSONByteSink>(_ operation: borrowing JSONPatchOperation, to sink: inout Sink) {
+        // The quotes around each pointer and string value are joined to the fixed text on
+        // either side, one write instead of two (encode 5,808 → 5,703 instructions per review).
         switch operation {
         case .add(let path, let value):
-            sink.write(literal: #"{"op":"add","path":"#)
-            write(pointer: path, to: &sink)
-            sink.write(literal: #","value":"#)
-            writeValue(value, to: &sink)
+            sink.write(literal: #"{"op":"add","path":""#)
+            writeUnquoted(pointer: path, to: &sink)
+            writeValueMember(value, to: &sink)
         case .remove(let path):
-            sink.write(literal: #"{"op":"remove","path":"#)
-            write(pointer: path, to: &sink)
+            sink.write(literal: #"{"op":"remove","path":""#)
+            writeUnquoted(pointer: path, to: &sink)
+            sink.write(literal: #""}"#)
         case .replace(let path, let value):
-            sink.write(literal: #"{"op":"replace","path":"#)
-            write(pointer: path, to: &sink)
-            sink.write(literal: #","value":"#)
-            writeValue(value, to: &sink)
+            sink.write(literal: #"{"op":"replace","path":""#)
+            writeUnquoted(pointer: path, to: &sink)
+            writeValueMember(value, to: &sink)
         case .move(let from, let path):
-            sink.write(literal: #"{"op":"move","from":"#)
-            write(pointer: from, to: &sink)
-            sink.write(literal: #","path":"#)
-            write(pointer: path, to: &sink)
+            sink.write(literal: #"{"op":"move","from":""#)
+            writeUnquoted(pointer: from, to: &sink)
+            sink.write(literal: #"","path":""#)
+            writeUnquoted(pointer: path, to: &sink)
+            sink.write(literal: #""}"#)
         case .copy(let from, let path):
-            sink.write(literal: #"{"op":"copy","from":"#)
-            write(pointer: from, to: &sink)
-            sink.write(literal: #","path":"#)
-            write(pointer: path, to: &sink)
+            sink.write(literal: #"{"op":"copy","from":""#)
+            writeUnquoted(pointer: from, to: &sink)
+            sink.write(literal: #"","path":""#)
+            writeUnquoted(pointer: path, to: &sink)
+            sink.write(literal: #""}"#)
         case .test(let path, let value):
-            sink.write(literal: #"{"op":"test","path":"#)
-            write(pointer: path, to: &sink)
-            sink.write(literal: #","value":"#)
-            writeValue(value, to: &sink)
+            sink.write(literal: #"{"op":"test","path":""#)
+            writeUnquoted(pointer: path, to: &sink)
+            writeValueMember(value, to: &sink)
         }
-        sink.write(UInt8(ascii: "}"))
     }
 
-    /// The `value` of a patch operation: a string, which is what the rules set (annotations
-    /// and labels), is written right here; anything else by the recursive `write(_:to:)`.
-    /// Skipping that call for strings: encode 6,278 → 6,220 instructions per review.
+    /// The end of an operation from the closing quote of its path: `","value":` and `value`,
+    /// then `}`. A string, which is what the rules set (annotations and labels), is written
+    /// right here with its quotes joined to that text; anything else by the recursive
+    /// `write(_:to:)` (skipping that call for strings: encode 6,278 → 6,220 instructions per
+    /// review).
     @inline(__always)
-    static func writeValue<Sink: JSONByteSink>(_ value: JSONValue, to sink: inout Sink) {
+    static func writeValueMember<Sink: JSONByteSink>(_ value: JSONValue, to sink: inout Sink) {
         if case .string(let s) = value {
-            writeQuoted(s, to: &sink)
+            sink.write(literal: #"","value":""#)
+            withUTF8(s) { writeEscaped($0, pointerToken: false, to: &sink) }
+            sink.write(literal: #""}"#)
         } else {
+            sink.write(literal: #"","value":"#)
             write(value, to: &sink)
+            sink.write(UInt8(ascii: "}"))
         }
     }
 }

@@ -105,13 +105,21 @@ public struct JSONWriter {
     @inline(__always)
     static func write<Sink: JSONByteSink>(pointer: JSONPointer, to sink: inout Sink) {
         sink.write(UInt8(ascii: "\""))
+        writeUnquoted(pointer: pointer, to: &sink)
+        sink.write(UInt8(ascii: "\""))
+    }
+
+    /// `write(pointer:to:)` without the quotes around it: for writers that join them to the
+    /// fixed text before and after (the operation writer's `{"op":"add","path":"`), one write
+    /// instead of two.
+    @inline(__always)
+    static func writeUnquoted<Sink: JSONByteSink>(pointer: JSONPointer, to sink: inout Sink) {
         pointer.tokens.withUnsafeBufferPointer { tokens in  // borrow the tokens: no copy per token
             for n in tokens.indices {
                 sink.write(UInt8(ascii: "/"))
                 withUTF8(tokens[n]) { writeEscaped($0, pointerToken: true, to: &sink) }
             }
         }
-        sink.write(UInt8(ascii: "\""))
     }
 
     // MARK: - The RFC 8259 §7 escaping
@@ -136,7 +144,7 @@ public struct JSONWriter {
     /// string, are copied whole; `pointerToken` is a constant at every call, so each use gets
     /// its own loop after inlining.
     @inline(__always)
-    private static func writeEscaped<Sink: JSONByteSink>(_ utf8: UnsafeBufferPointer<UInt8>, pointerToken: Bool, to sink: inout Sink) {
+    static func writeEscaped<Sink: JSONByteSink>(_ utf8: UnsafeBufferPointer<UInt8>, pointerToken: Bool, to sink: inout Sink) {
         let count = utf8.count
         var runStart = 0
         while true {
