@@ -95,7 +95,7 @@ extension JSONWriter {
     /// members in the order `op`, `from`, `path`, `value`, pointers in their RFC 6901 string
     /// form. Written directly because building the `JSONValue` object (and a `description`
     /// String per pointer) for every operation of every answer cost more than writing it; the
-    /// fixed start of each kind (`{"op":"add","path":`) is one literal. The tests compare the
+    /// fixed start of each kind (`{"op":"add","path":"`) is one literal. The tests compare the
     /// two forms for every kind of operation, so a change to one must be made to the other.
     /// Borrowed and inlined into `JSONPatch.write`'s loop, which then reads the operation in
     /// place instead of copying it out of the array (a retain and release of its pointer and
