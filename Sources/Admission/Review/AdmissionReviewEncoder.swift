@@ -40,17 +40,19 @@ public enum AdmissionReviewEncoder {
         // The two versions the decoder accepts are each one literal with the envelope around
         // them; any other is quoted and escaped as usual. Escaping the version cost more than
         // comparing it (encode 6,839 → 6,629 instructions per review).
+        // The quotes around the uid are joined to the text on either side, one write instead
+        // of two (encode 5,703 → 5,633 instructions per review).
         if apiVersion == "admission.k8s.io/v1" {
-            out.write(literal: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"#)
+            out.write(literal: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":""#)
         } else if apiVersion == "admission.k8s.io/v1beta1" {
-            out.write(literal: #"{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","response":{"uid":"#)
+            out.write(literal: #"{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","response":{"uid":""#)
         } else {
             out.write(literal: "{\"apiVersion\":")
             JSONWriter.writeQuoted(apiVersion, to: &out)
-            out.write(literal: ",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":")
+            out.write(literal: ",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":\"")
         }
-        JSONWriter.writeQuoted(response.pointee.uid, to: &out)
-        if response.pointee.allowed { out.write(literal: ",\"allowed\":true") } else { out.write(literal: ",\"allowed\":false") }
+        withUTF8(response.pointee.uid) { JSONWriter.writeEscaped($0, pointerToken: false, to: &out) }
+        if response.pointee.allowed { out.write(literal: "\",\"allowed\":true") } else { out.write(literal: "\",\"allowed\":false") }
         if let status = response.pointee.status ?? (response.pointee.allowed ? nil : defaultDenial) {
             out.write(literal: ",\"status\":{\"metadata\":{},\"status\":")
             if response.pointee.allowed { out.write(literal: "\"Success\"") } else { out.write(literal: "\"Failure\"") }
