@@ -111,6 +111,65 @@ struct EncoderDifferentialTests {
         }
     }
 
+    /// The scan takes whole words, then the last one to seven bytes as one word of two
+    /// overlapping loads, and the index of an escape from the word's lowest flagged byte: so
+    /// every length up to three words, with each byte to escape at every position (alone, and
+    /// followed by a second one), in strings and pointer tokens, on the stack (small Strings)
+    /// and in heap storage.
+    @Test func escapesAtEveryPositionOfEveryShortLengthAgree() {
+        let specials: [UInt8] = [0x00, 0x01, 0x1F, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "~"), UInt8(ascii: "/"), 0x08, 0x0A]
+        // Bytes just beside the escaped ranges, which must stay as they are.
+        let plain: [UInt8] = [UInt8(ascii: " "), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "."), UInt8(ascii: "0"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "}"), 0x7F]
+        for length in 0...25 {
+            for position in 0..<max(length, 1) {
+                for special in specials {
+                    var bytes = (0..<length).map { plain[$0 % plain.count] }
+                    if length > 0 {
+                        bytes[position] = special
+                        if position + 3 < length { bytes[position + 3] = UInt8(ascii: "/") }
+                    }
+                    let string = String(decoding: bytes, as: UTF8.self)
+                    var quoted: [UInt8] = []
+                    JSONWriter.appendQuoted(string, to: &quoted)
+                    var referenceQuoted: [UInt8] = []
+                    ReferenceJSONWriter.appendQuoted(string, to: &referenceQuoted)
+                    #expect(quoted == referenceQuoted, "\(bytes)")
+                    let pointer = JSONPointer(tokens: [string, "x", string])
+                    var writer = JSONWriter()
+                    writer.append(pointer: pointer)
+                    var reference = ReferenceJSONWriter()
+                    reference.append(pointer: pointer)
+                    #expect(writer.bytes == reference.bytes, "\(bytes)")
+                }
+            }
+        }
+    }
+
+    /// The word test folds `"` into the control-byte test (bit 1 flipped, then "below 0x21"):
+    /// every ASCII byte, alone in an otherwise plain word, at every position of the word and
+    /// of the byte-by-byte tail, must be escaped exactly when the reference escapes it.
+    @Test func everyASCIIByteAtEveryWordPositionAgrees() {
+        for byte in UInt8(0)...0x7F {
+            for length in [8, 9, 15, 16, 17] {
+                for position in 0..<length {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[position] = byte
+                    let string = String(decoding: bytes, as: UTF8.self)
+                    var quoted: [UInt8] = []
+                    JSONWriter.appendQuoted(string, to: &quoted)
+                    var referenceQuoted: [UInt8] = []
+                    ReferenceJSONWriter.appendQuoted(string, to: &referenceQuoted)
+                    #expect(quoted == referenceQuoted, "\(bytes)")
+                    var writer = JSONWriter()
+                    writer.append(pointer: JSONPointer(tokens: [string]))
+                    var reference = ReferenceJSONWriter()
+                    reference.append(pointer: JSONPointer(tokens: [string]))
+                    #expect(writer.bytes == reference.bytes, "\(bytes)")
+                }
+            }
+        }
+    }
+
     @Test func answersAgreeWithThePreviousEncoder() {
         var generator = SeededGenerator(seed: 1_1_9)
         var sizes = (small: 0, large: 0)
@@ -158,6 +217,27 @@ struct EncoderDifferentialTests {
         #expect(empty.isExactlyFull)
         empty.write(UInt8(ascii: "x"))
         #expect(empty.overflowed && empty.count == 0)
+    }
+
+    /// `UnsafeByteOutput` copies runs of up to 16 bytes as two overlapping fixed-size copies
+    /// and longer ones whole: every length, at every offset, lands exactly where it should,
+    /// and nothing past the end is touched.
+    @Test func unsafeByteOutputCopiesEveryLengthExactly() {
+        let source = (0..<48).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for length in 0...40 {
+            for offset in 0..<3 {
+                var memory = [UInt8](repeating: 0xAA, count: 48 + 8)
+                let written = memory.withUnsafeMutableBufferPointer { all in
+                    var output = UnsafeByteOutput(UnsafeMutableBufferPointer(rebasing: all[..<(offset + length)]))
+                    for _ in 0..<offset { output.write(UInt8(ascii: "-")) }
+                    source.withUnsafeBufferPointer { output.write(UnsafeBufferPointer(rebasing: $0[..<length])) }
+                    return output.isExactlyFull
+                }
+                #expect(written, "length \(length), offset \(offset)")
+                #expect(Array(memory[offset..<(offset + length)]) == Array(source[..<length]), "length \(length), offset \(offset)")
+                #expect(memory[(offset + length)...].allSatisfy { $0 == 0xAA }, "length \(length), offset \(offset)")
+            }
+        }
     }
 
     /// Writes one more byte on every call: the stack attempt, the counted array and the exact

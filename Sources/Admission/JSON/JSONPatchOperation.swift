@@ -95,40 +95,63 @@ extension JSONWriter {
     /// members in the order `op`, `from`, `path`, `value`, pointers in their RFC 6901 string
     /// form. Written directly because building the `JSONValue` object (and a `description`
     /// String per pointer) for every operation of every answer cost more than writing it; the
-    /// fixed start of each kind (`{"op":"add","path":`) is one literal. The tests compare the
+    /// fixed start of each kind (`{"op":"add","path":"`) is one literal. The tests compare the
     /// two forms for every kind of operation, so a change to one must be made to the other.
-    static func write<Sink: JSONByteSink>(_ operation: JSONPatchOperation, to sink: inout Sink) {
+    /// Borrowed and inlined into `JSONPatch.write`'s loop, which then reads the operation in
+    /// place instead of copying it out of the array (a retain and release of its pointer and
+    /// value per operation: encode 7,107 → 6,993 instructions per review).
+    @inline(__always)
+    static func write<Sink: JSONByteSink>(_ operation: borrowing JSONPatchOperation, to sink: inout Sink) {
+        // The quotes around each pointer and string value are joined to the fixed text on
+        // either side, one write instead of two (encode 5,808 → 5,703 instructions per review).
         switch operation {
         case .add(let path, let value):
-            sink.write(literal: #"{"op":"add","path":"#)
-            write(pointer: path, to: &sink)
-            sink.write(literal: #","value":"#)
-            write(value, to: &sink)
+            sink.write(literal: #"{"op":"add","path":""#)
+            writeUnquoted(pointer: path, to: &sink)
+            writeValueMember(value, to: &sink)
         case .remove(let path):
-            sink.write(literal: #"{"op":"remove","path":"#)
-            write(pointer: path, to: &sink)
+            sink.write(literal: #"{"op":"remove","path":""#)
+            writeUnquoted(pointer: path, to: &sink)
+            sink.write(literal: #""}"#)
         case .replace(let path, let value):
-            sink.write(literal: #"{"op":"replace","path":"#)
-            write(pointer: path, to: &sink)
-            sink.write(literal: #","value":"#)
-            write(value, to: &sink)
+            sink.write(literal: #"{"op":"replace","path":""#)
+            writeUnquoted(pointer: path, to: &sink)
+            writeValueMember(value, to: &sink)
         case .move(let from, let path):
-            sink.write(literal: #"{"op":"move","from":"#)
-            write(pointer: from, to: &sink)
-            sink.write(literal: #","path":"#)
-            write(pointer: path, to: &sink)
+            sink.write(literal: #"{"op":"move","from":""#)
+            writeUnquoted(pointer: from, to: &sink)
+            sink.write(literal: #"","path":""#)
+            writeUnquoted(pointer: path, to: &sink)
+            sink.write(literal: #""}"#)
         case .copy(let from, let path):
-            sink.write(literal: #"{"op":"copy","from":"#)
-            write(pointer: from, to: &sink)
-            sink.write(literal: #","path":"#)
-            write(pointer: path, to: &sink)
+            sink.write(literal: #"{"op":"copy","from":""#)
+            writeUnquoted(pointer: from, to: &sink)
+            sink.write(literal: #"","path":""#)
+            writeUnquoted(pointer: path, to: &sink)
+            sink.write(literal: #""}"#)
         case .test(let path, let value):
-            sink.write(literal: #"{"op":"test","path":"#)
-            write(pointer: path, to: &sink)
-            sink.write(literal: #","value":"#)
-            write(value, to: &sink)
+            sink.write(literal: #"{"op":"test","path":""#)
+            writeUnquoted(pointer: path, to: &sink)
+            writeValueMember(value, to: &sink)
         }
-        sink.write(UInt8(ascii: "}"))
+    }
+
+    /// The end of an operation from the closing quote of its path: `","value":` and `value`,
+    /// then `}`. A string, which is what the rules set (annotations and labels), is written
+    /// right here with its quotes joined to that text; anything else by the recursive
+    /// `write(_:to:)` (skipping that call for strings: encode 6,278 → 6,220 instructions per
+    /// review).
+    @inline(__always)
+    static func writeValueMember<Sink: JSONByteSink>(_ value: JSONValue, to sink: inout Sink) {
+        if case .string(let s) = value {
+            sink.write(literal: #"","value":""#)
+            withUTF8(s) { writeEscaped($0, pointerToken: false, to: &sink) }
+            sink.write(literal: #""}"#)
+        } else {
+            sink.write(literal: #"","value":"#)
+            write(value, to: &sink)
+            sink.write(UInt8(ascii: "}"))
+        }
     }
 }
 

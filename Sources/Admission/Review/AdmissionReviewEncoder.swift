@@ -34,16 +34,28 @@ public enum AdmissionReviewEncoder {
         }
     }
 
-    /// The answer up to the patch: envelope, uid, allowed and status.
-    fileprivate static func writeHead<Sink: JSONByteSink>(_ response: AdmissionResponse, apiVersion: String, to out: inout Sink) {
-        out.write(literal: "{\"apiVersion\":")
-        JSONWriter.writeQuoted(apiVersion, to: &out)
-        out.write(literal: ",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":")
-        JSONWriter.writeQuoted(response.uid, to: &out)
-        if response.allowed { out.write(literal: ",\"allowed\":true") } else { out.write(literal: ",\"allowed\":false") }
-        if let status = response.status ?? (response.allowed ? nil : defaultDenial) {
+    /// The answer up to the patch: envelope, uid, allowed and status, of the response behind
+    /// `response` (read field by field: see `AdmissionResponse.write(_:to:context:)`).
+    fileprivate static func writeHead<Sink: JSONByteSink>(_ response: UnsafePointer<AdmissionResponse>, apiVersion: String, to out: inout Sink) {
+        // The two versions the decoder accepts are each one literal with the envelope around
+        // them; any other is quoted and escaped as usual. Escaping the version cost more than
+        // comparing it (encode 6,839 → 6,629 instructions per review).
+        // The quotes around the uid are joined to the text on either side, one write instead
+        // of two (encode 5,703 → 5,633 instructions per review).
+        if apiVersion == "admission.k8s.io/v1" {
+            out.write(literal: #"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":""#)
+        } else if apiVersion == "admission.k8s.io/v1beta1" {
+            out.write(literal: #"{"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","response":{"uid":""#)
+        } else {
+            out.write(literal: "{\"apiVersion\":")
+            JSONWriter.writeQuoted(apiVersion, to: &out)
+            out.write(literal: ",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":\"")
+        }
+        withUTF8(response.pointee.uid) { JSONWriter.writeEscaped($0, pointerToken: false, to: &out) }
+        if response.pointee.allowed { out.write(literal: "\",\"allowed\":true") } else { out.write(literal: "\",\"allowed\":false") }
+        if let status = response.pointee.status ?? (response.pointee.allowed ? nil : defaultDenial) {
             out.write(literal: ",\"status\":{\"metadata\":{},\"status\":")
-            if response.allowed { out.write(literal: "\"Success\"") } else { out.write(literal: "\"Failure\"") }
+            if response.pointee.allowed { out.write(literal: "\"Success\"") } else { out.write(literal: "\"Failure\"") }
             out.write(literal: ",\"message\":")
             JSONWriter.writeQuoted(status.message, to: &out)
             out.write(literal: ",\"reason\":")
@@ -55,10 +67,10 @@ public enum AdmissionReviewEncoder {
     }
 
     /// The answer after the patch: warnings and the closing braces.
-    fileprivate static func writeTail<Sink: JSONByteSink>(_ response: AdmissionResponse, to out: inout Sink) {
-        if !response.warnings.isEmpty {
+    fileprivate static func writeTail<Sink: JSONByteSink>(_ response: UnsafePointer<AdmissionResponse>, to out: inout Sink) {
+        if !response.pointee.warnings.isEmpty {
             out.write(literal: ",\"warnings\":[")
-            for (n, warning) in response.warnings.enumerated() {
+            for (n, warning) in response.pointee.warnings.enumerated() {
                 if n > 0 { out.write(UInt8(ascii: ",")) }
                 JSONWriter.writeQuoted(warning, to: &out)
             }
@@ -76,12 +88,22 @@ extension AdmissionResponse: JSONByteWritable {
     /// Writes the AdmissionReview answer carrying this response (see
     /// `AdmissionReviewEncoder.encode`).
     func write<Sink: JSONByteSink>(to out: inout Sink, context: Context) {
-        AdmissionReviewEncoder.writeHead(self, apiVersion: context.apiVersion, to: &out)
+        withUnsafePointer(to: self) { AdmissionResponse.write($0, to: &out, context: context) }
+    }
+
+    /// `write(to:context:)` on the response behind `response`, which `[UInt8](writing:context:)`
+    /// calls: it reads the fields it writes one by one, where reading the whole response out
+    /// of its pointer copied it (a retain and a release of every field, which the compiler
+    /// cannot leave out while the writes go through raw pointers): encode 6,536 → 6,358
+    /// instructions per review. `response` comes from `withUnsafePointer(to:)` around the
+    /// call, so it points at one valid response, unchanged while it is written.
+    static func write<Sink: JSONByteSink>(_ response: UnsafePointer<AdmissionResponse>, to out: inout Sink, context: Context) {
+        AdmissionReviewEncoder.writeHead(response, apiVersion: context.apiVersion, to: &out)
         if let patchJSON = context.patchJSON {
             out.write(literal: #","patchType":"JSONPatch","patch":""#)
             out.write(count: Base64.encodedCount(patchJSON.count)) { Base64.encode(patchJSON, into: $0) }
             out.write(UInt8(ascii: "\""))  // base64 needs no escaping
         }
-        AdmissionReviewEncoder.writeTail(self, to: &out)
+        AdmissionReviewEncoder.writeTail(response, to: &out)
     }
 }
