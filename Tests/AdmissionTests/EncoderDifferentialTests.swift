@@ -129,20 +129,25 @@ struct EncoderDifferentialTests {
                         if position + 3 < length { bytes[position + 3] = UInt8(ascii: "/") }
                     }
                     let string = String(decoding: bytes, as: UTF8.self)
-                    var quoted: [UInt8] = []
-                    JSONWriter.appendQuoted(string, to: &quoted)
-                    var referenceQuoted: [UInt8] = []
-                    ReferenceJSONWriter.appendQuoted(string, to: &referenceQuoted)
-                    #expect(quoted == referenceQuoted, "\(bytes)")
-                    let pointer = JSONPointer(tokens: [string, "x", string])
-                    var writer = JSONWriter()
-                    writer.append(pointer: pointer)
-                    var reference = ReferenceJSONWriter()
-                    reference.append(pointer: pointer)
-                    #expect(writer.bytes == reference.bytes, "\(bytes)")
+                    expectWritersAgree(on: string, pointer: JSONPointer(tokens: [string, "x", string]), bytes)
                 }
             }
         }
+    }
+
+    /// `string` quoted and `pointer` written by our writer and by the reference one, byte for
+    /// byte (`bytes` names the case in a failure).
+    private func expectWritersAgree(on string: String, pointer: JSONPointer, _ bytes: [UInt8]) {
+        var quoted: [UInt8] = []
+        JSONWriter.appendQuoted(string, to: &quoted)
+        var referenceQuoted: [UInt8] = []
+        ReferenceJSONWriter.appendQuoted(string, to: &referenceQuoted)
+        #expect(quoted == referenceQuoted, "\(bytes)")
+        var writer = JSONWriter()
+        writer.append(pointer: pointer)
+        var reference = ReferenceJSONWriter()
+        reference.append(pointer: pointer)
+        #expect(writer.bytes == reference.bytes, "\(bytes)")
     }
 
     /// The word test folds `"` into the control-byte test (bit 1 flipped, then "below 0x21"):
@@ -155,16 +160,7 @@ struct EncoderDifferentialTests {
                     var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
                     bytes[position] = byte
                     let string = String(decoding: bytes, as: UTF8.self)
-                    var quoted: [UInt8] = []
-                    JSONWriter.appendQuoted(string, to: &quoted)
-                    var referenceQuoted: [UInt8] = []
-                    ReferenceJSONWriter.appendQuoted(string, to: &referenceQuoted)
-                    #expect(quoted == referenceQuoted, "\(bytes)")
-                    var writer = JSONWriter()
-                    writer.append(pointer: JSONPointer(tokens: [string]))
-                    var reference = ReferenceJSONWriter()
-                    reference.append(pointer: JSONPointer(tokens: [string]))
-                    #expect(writer.bytes == reference.bytes, "\(bytes)")
+                    expectWritersAgree(on: string, pointer: JSONPointer(tokens: [string]), bytes)
                 }
             }
         }
