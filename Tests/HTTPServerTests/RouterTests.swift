@@ -66,6 +66,36 @@ struct RouterTests {
         #expect(post("/mutate?timeout=soon").status == 400)
     }
 
+    /// The router reads `?timeout=` from the target's bytes; it must find what
+    /// `queryParameter("timeout")` and `GoDuration` find, for every shape of query.
+    @Test(arguments: [
+        "/mutate", "/mutate?", "/mutate?timeout=2s", "/mutate?timeoutx=1s&timeout=2s", "/mutate?timeout=2s&timeout=bad",
+        "/mutate?timeout", "/mutate?timeout=", "/mutate?a=b=c&timeout=1s=2", "/mutate?&&timeout=3s&&", "/mutate?time=1s",
+        "/mutate?Timeout=1s", "/mutate?=1s&timeout=4s", "/mutate?timeout=1s?timeout=2s", "/mutate?x=\u{212A}&timeout=5ms",
+    ])
+    func routerReadsTheTimeoutAsQueryParameterDoes(target: String) {
+        let request = HTTPRequest(method: "POST", target: target, version: .http1_1)
+        let expected: Router.Timeout = switch request.queryParameter("timeout") {
+        case nil: .absent
+        case let text?: GoDuration.nanoseconds(text).map { .nanoseconds($0) } ?? .invalid
+        }
+        let found = Self.router().lookUp(request)
+        #expect(found.route == 0)
+        #expect(found.timeout == expected)
+        let response = post(target)
+        switch expected {
+        case .absent: #expect(String(decoding: response.body, as: UTF8.self).hasPrefix("deadline=none "))
+        case .invalid: #expect(response.status == 400)
+        case .nanoseconds(let n): #expect(String(decoding: response.body, as: UTF8.self).hasPrefix("deadline=\(n) "))
+        }
+    }
+
+    /// Paths compare by bytes, the whole path up to '?'.
+    @Test(arguments: [("/mutate/", 404), ("/mutat", 404), ("/Mutate", 404), ("//mutate", 404), ("/mutate?x", 200), ("/mutate", 200), ("", 404)])
+    func pathsMatchExactly(target: String, status: Int) {
+        #expect(post(target).status == status)
+    }
+
     @Test(arguments: [
         ("10s", Int64(10_000_000_000)), ("0", 0), ("500ms", 500_000_000), ("1m30s", 90_000_000_000),
         ("1.5s", 1_500_000_000), ("2h", 7_200_000_000_000), ("250us", 250_000), ("7ns", 7),

@@ -12,7 +12,8 @@ package enum GoDuration {
         text.utf8.withContiguousStorageIfAvailable(nanoseconds) ?? Array(text.utf8).withUnsafeBufferPointer(nanoseconds)
     }
 
-    private static func nanoseconds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+    /// `nanoseconds(_:)` over UTF-8 bytes (the router reads the query's in place).
+    package static func nanoseconds(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         var i = 0
         let end = bytes.count
         if i < end, bytes[i] == UInt8(ascii: "+") { i += 1 }
