@@ -52,6 +52,24 @@ struct ResponseEncoderTests {
             "HTTP/1.1 200 OK\r\nx-a: 1  set-cookie: evil\r\ncontent-length: 0\r\ndate: \(date)\r\n\r\n")
     }
 
+    /// Headers holding received fields (a handler passing a request's on) take the general
+    /// path; added ones after them, NUL made a space as CR and LF are.
+    @Test func receivedFieldsAreWrittenBeforeAddedOnes() {
+        let raw = Array("X-From: peer\r\nAccept: */*".utf8)
+        var headers = HTTPHeaders(bytes: raw, base: 0, spans: [
+            HTTPHeaders.FieldSpan(name: 0..<6, value: 8..<12), HTTPHeaders.FieldSpan(name: 14..<20, value: 22..<25),
+        ])
+        headers.add(name: "X-Added", value: "a\u{0}b")
+        #expect(!headers.hasOnlyAddedFields)
+        #expect(encoded(HTTPResponse(status: 200, headers: headers), keepAlive: true) ==
+            "HTTP/1.1 200 OK\r\nx-from: peer\r\naccept: */*\r\nx-added: a b\r\ncontent-length: 0\r\ndate: \(date)\r\n\r\n")
+        var added = HTTPHeaders()
+        added.add(name: "X-Added", value: "a\u{0}b")
+        #expect(added.hasOnlyAddedFields)
+        #expect(encoded(HTTPResponse(status: 200, headers: added), keepAlive: true) ==
+            "HTTP/1.1 200 OK\r\nx-added: a b\r\ncontent-length: 0\r\ndate: \(date)\r\n\r\n")
+    }
+
     @Test func statusWithoutKnownReasonStillEncodes() {
         #expect(encoded(HTTPResponse(status: 299), keepAlive: true).hasPrefix("HTTP/1.1 299 Status 299\r\n"))
     }

@@ -34,6 +34,12 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
     private var spans: [FieldSpan] = []
     /// Fields given as Strings (names lower-cased), after the spans' fields.
     private var added: [(name: String, value: String)] = []
+    /// `added` as HTTP/1.1 field lines (`name: value` CRLF, CR, LF and NUL made spaces so that
+    /// no value can split a response, RFC 9110 §5.5), kept as fields are added: a handler's
+    /// response headers are mostly one static set (`HTTPResponse.jsonHeaders`), written by the
+    /// response encoder in one copy. Made per response, they cost ~900 instructions (the
+    /// fields walked twice as Strings, each scanned and copied: callgrind).
+    package private(set) var addedFieldLines: [UInt8] = []
 
     public init() {}
 
@@ -54,12 +60,26 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
     /// Appends a field; the name is lower-cased.
     public mutating func add(name: String, value: String) {
-        added.append((name: Self.lowercased(name), value: value))
+        addLowercased(name: Self.lowercased(name), value: value)
     }
 
     /// Appends a field whose name the caller guarantees is already lower-case.
     package mutating func addLowercased(name: String, value: String) {
         added.append((name: name, value: value))
+        Self.appendFieldText(name, to: &addedFieldLines)
+        addedFieldLines.append(UInt8(ascii: ":"))
+        addedFieldLines.append(UInt8(ascii: " "))
+        Self.appendFieldText(value, to: &addedFieldLines)
+        addedFieldLines.append(UInt8(ascii: "\r"))
+        addedFieldLines.append(UInt8(ascii: "\n"))
+    }
+
+    /// Whether every field was added (none received): `addedFieldLines` then holds them all.
+    package var hasOnlyAddedFields: Bool { spans.isEmpty }
+
+    /// A header name or value for an HTTP/1.1 field line; CR, LF and NUL become SP.
+    static func appendFieldText(_ text: String, to out: inout [UInt8]) {
+        for b in text.utf8 { out.append(b == 0x0D || b == 0x0A || b == 0 ? 0x20 : b) }
     }
 
     /// Every field in order, as Strings.
