@@ -41,4 +41,13 @@ extension JSONPatchBuilder {
             throw MalformedObject(path: FindingText.field(Array(path.dropLast())), expected: "an object")
         }
     }
+
+    /// `setField` for a static path (`JSONPatchBuilder.set(_: JSONPath, to:)`).
+    public mutating func setField(_ path: JSONPath, to value: JSONValue) throws(MalformedObject) {
+        do {
+            try set(path, to: value)
+        } catch {
+            throw MalformedObject(path: FindingText.field(Array(path.keys.dropLast())), expected: "an object")
+        }
+    }
 }

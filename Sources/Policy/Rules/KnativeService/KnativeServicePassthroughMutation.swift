@@ -22,6 +22,6 @@ struct KnativeServicePassthroughMutation: MutationRule {
     }
 
     // Built once: this rule patches nearly every Knative Service, on the hot path.
-    private static let path = KnativeServiceFields.annotations + [KnativeServiceFields.passthroughKey]
+    private static let path = JSONPath(KnativeServiceFields.annotations, key: KnativeServiceFields.passthroughKey)
     private static let note = "set \(FindingText.field(KnativeServiceFields.annotations, key: KnativeServiceFields.passthroughKey)) = \"true\""
 }

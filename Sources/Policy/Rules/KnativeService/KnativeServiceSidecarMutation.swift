@@ -41,11 +41,11 @@ struct KnativeServiceSidecarMutation: MutationRule {
     /// A field this rule sets to "true": its path and the note saying so. Built once (this
     /// rule patches nearly every Knative Service, on the hot path).
     private struct Write {
-        let path: [String]
+        let path: JSONPath
         let note: String
 
         init(_ map: [String], _ key: String) {
-            path = map + [key]
+            path = JSONPath(map, key: key)
             note = "set \(FindingText.field(map, key: key)) = \"true\""
         }
     }
