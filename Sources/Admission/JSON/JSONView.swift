@@ -100,8 +100,9 @@ public struct JSONView: Sendable {
     /// The member of an object (the last one, if the key is repeated), or nil (also when this
     /// is not an object).
     public subscript(key: String) -> JSONView? {
-        var key = key
-        let found = key.withUTF8 { utf8 in
+        // The key's bytes borrowed in place (`withUTF8(_:_:)`): `var key = key; key.withUTF8`
+        // copied it, a retain and release of its storage per lookup.
+        let found = withUTF8(key) { utf8 in
             document.bytes.withUnsafeBufferPointer { bytes in
                 document.tape.withUnsafeBufferPointer { tape in JSONView.position(of: utf8, in: index, bytes, tape) }
             }
@@ -367,8 +368,7 @@ extension JSONView {
                     case .null: return (-1, 0)
                     default: return (-2, depth)
                     }
-                    var key = key
-                    guard let next = key.withUTF8({ JSONView.position(of: $0, in: current, bytes, tape) }),
+                    guard let next = withUTF8(key, { JSONView.position(of: $0, in: current, bytes, tape) }),
                           tape[next].kind != .null else { return (-1, 0) }
                     current = next
                 }
