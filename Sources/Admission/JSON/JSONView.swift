@@ -120,7 +120,7 @@ public struct JSONView: Sendable {
         let e = tape[object]
         guard e.kind == .object, let base = bytes.baseAddress, let entries = tape.baseAddress else { return nil }
         let keyCount = key.count
-        // The key's first byte, compared before calling memcmp: sibling keys of one length
+        // The key's first byte, compared before the whole key: sibling keys of one length
         // rarely share it. (Entries stay inside the tape: a member's key and value entries
         // exist by construction of the tape.)
         let keyFirst = keyCount > 0 ? key[0] : 0
@@ -134,7 +134,7 @@ public struct JSONView: Sendable {
             if keyEntry.flag {
                 if escapedKey(keyEntry, equals: key, bytes) { found = k + 1 }
             } else if Int(keyEntry.end) &- start == keyCount,
-                      keyCount == 0 || (base[start] == keyFirst && memcmp(base + start, keyBase, keyCount) == 0) {
+                      keyCount == 0 || (base[start] == keyFirst && bytesEqual(base + start, keyBase, count: keyCount)) {
                 // No early exit: with a repeated key the last one wins (duplicates are not
                 // detected while parsing), and Kubernetes objects are small.
                 found = k + 1
@@ -333,7 +333,7 @@ extension UnsafeBufferPointer<UInt8> {
     @inline(__always)
     func equals(_ literal: StaticString) -> Bool {
         count == literal.utf8CodeUnitCount
-            && (count == 0 || baseAddress.map { memcmp($0, literal.utf8Start, count) == 0 } ?? false)
+            && (count == 0 || baseAddress.map { bytesEqual($0, literal.utf8Start, count: count) } ?? false)
     }
 }
 
