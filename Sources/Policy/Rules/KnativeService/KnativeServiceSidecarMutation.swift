@@ -15,11 +15,14 @@ struct KnativeServiceSidecarMutation: MutationRule {
     }
 
     func mutate(_ context: RuleContext, patch: inout JSONPatchBuilder) throws(MalformedObject) -> [Finding] {
-        let settings = context.configuration.knativeService
+        // The two settings read, not the whole `knativeService` copied (a retain and release of
+        // each of its strings and lists).
+        let mode = context.configuration.knativeService.sidecarInjection
+        let rewriteProbers = context.configuration.knativeService.rewriteAppHTTPProbers
         // The template's annotations found once for both keys this rule reads there.
         let annotations = try context.object.object(at: KnativeServiceFields.At.templateAnnotations)
-        let injection = try KnativeServiceSidecarInjection(context.object, templateAnnotations: annotations, mode: settings.sidecarInjection)
-        let useLabel = settings.sidecarInjection == .label
+        let injection = try KnativeServiceSidecarInjection(context.object, templateAnnotations: annotations, mode: mode)
+        let useLabel = mode == .label
         let (target, other) = useLabel ? (injection.label, injection.annotation) : (injection.annotation, injection.label)
         var findings: [Finding] = []
         // One allocation for this rule's (at most) two notes and the later rules': the engine
@@ -30,7 +33,7 @@ struct KnativeServiceSidecarMutation: MutationRule {
             try patch.setField(write.path, to: "true")
             findings.append(Finding(ruleID: ids[0], effect: .patch, message: write.note))
         }
-        if settings.rewriteAppHTTPProbers,
+        if rewriteProbers,
            try JSONView.string(forKey: KnativeServiceFields.rewriteProbersKey, in: annotations, at: KnativeServiceFields.templateAnnotations) == nil {
             try patch.setField(Self.rewriteProbers.path, to: "true")
             findings.append(Finding(ruleID: ids[0], effect: .patch, message: Self.rewriteProbers.note))
