@@ -29,9 +29,15 @@ struct KnativeServiceSidecarMutation: MutationRule {
         // appends theirs to the first rule's array (growing it cost ~230 instructions a review).
         findings.reserveCapacity(4)
         if target == nil, other == nil || other == "true" {
-            let write = useLabel ? Self.injectLabel : Self.injectAnnotation
-            try patch.setField(write.path, to: "true")
-            findings.append(Finding(ruleID: ids[0], effect: .patch, message: write.note))
+            // Each static read in place: `let write = useLabel ? … : …` copied a `Write` (a
+            // retain and release of each of its six arrays and strings).
+            if useLabel {
+                try patch.setField(Self.injectLabel.path, to: "true")
+                findings.append(Finding(ruleID: ids[0], effect: .patch, message: Self.injectLabel.note))
+            } else {
+                try patch.setField(Self.injectAnnotation.path, to: "true")
+                findings.append(Finding(ruleID: ids[0], effect: .patch, message: Self.injectAnnotation.note))
+            }
         }
         if rewriteProbers,
            try JSONView.string(forKey: KnativeServiceFields.rewriteProbersKey, in: annotations, at: KnativeServiceFields.templateAnnotations) == nil {
