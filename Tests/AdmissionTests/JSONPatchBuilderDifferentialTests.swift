@@ -148,7 +148,14 @@ struct BuilderPair {
             do { try builder.set(path, to: value) } catch { ours = error }
             do { try reference.set(path, to: value) } catch { theirs = error }
         case .setStatic(let path, let value):
-            do { try builder.set(JSONPath(path), to: value) } catch { ours = error }
+            // Half of them (by length) handed the parent map in the original when there is one,
+            // as a rule that read it passes it.
+            let staticPath = JSONPath(path)
+            var parent: JSONView?
+            if path.count % 2 == 0, !path.isEmpty, case .found(let map) = builder.original.walk(staticPath, keys: path.count - 1), map.isObject {
+                parent = map
+            }
+            do { try builder.set(staticPath, to: value, inOriginal: parent) } catch { ours = error }
             do { try reference.set(path, to: value) } catch { theirs = error }
         case .ensureObject(let path):
             do { try builder.ensureObject(path) } catch { ours = error }

@@ -42,10 +42,11 @@ extension JSONPatchBuilder {
         }
     }
 
-    /// `setField` for a static path (`JSONPatchBuilder.set(_: JSONPath, to:)`).
-    public mutating func setField(_ path: JSONPath, to value: JSONValue) throws(MalformedObject) {
+    /// `setField` for a static path (`JSONPatchBuilder.set(_:to:inOriginal:)`): `parent`, when
+    /// the rule read it with `object(at:)`, is the map in the original that gets the key.
+    public mutating func setField(_ path: JSONPath, to value: JSONValue, inOriginal parent: JSONView? = nil) throws(MalformedObject) {
         do {
-            try set(path, to: value)
+            try set(path, to: value, inOriginal: parent)
         } catch {
             throw MalformedObject(path: FindingText.field(Array(path.keys.dropLast())), expected: "an object")
         }

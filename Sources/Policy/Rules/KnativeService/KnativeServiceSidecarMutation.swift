@@ -19,7 +19,8 @@ struct KnativeServiceSidecarMutation: MutationRule {
         // each of its strings and lists).
         let mode = context.configuration.knativeService.sidecarInjection
         let rewriteProbers = context.configuration.knativeService.rewriteAppHTTPProbers
-        // The template's annotations found once for both keys this rule reads there.
+        // The template's annotations found once for both keys this rule reads there, and
+        // handed to the patch builder, which then need not walk to them to add either.
         let annotations = try context.object.object(at: KnativeServiceFields.At.templateAnnotations)
         let injection = try KnativeServiceSidecarInjection(context.object, templateAnnotations: annotations, mode: mode)
         let useLabel = mode == .label
@@ -35,13 +36,13 @@ struct KnativeServiceSidecarMutation: MutationRule {
                 try patch.setField(Self.injectLabel.path, to: "true")
                 findings.append(Finding(ruleID: ids[0], effect: .patch, message: Self.injectLabel.note))
             } else {
-                try patch.setField(Self.injectAnnotation.path, to: "true")
+                try patch.setField(Self.injectAnnotation.path, to: "true", inOriginal: annotations)
                 findings.append(Finding(ruleID: ids[0], effect: .patch, message: Self.injectAnnotation.note))
             }
         }
         if rewriteProbers,
            try JSONView.string(forKey: KnativeServiceFields.rewriteProbersKey, in: annotations, at: KnativeServiceFields.templateAnnotations) == nil {
-            try patch.setField(Self.rewriteProbers.path, to: "true")
+            try patch.setField(Self.rewriteProbers.path, to: "true", inOriginal: annotations)
             findings.append(Finding(ruleID: ids[0], effect: .patch, message: Self.rewriteProbers.note))
         }
         return findings
