@@ -111,6 +111,8 @@ struct ReferencePatchBuilder: Sendable {
 /// One call a rule makes on a builder. A value; owned by one test.
 enum BuilderCall: CustomStringConvertible {
     case set([String], JSONValue)
+    /// `set(_: JSONPath, to:)`: the static-path form, which must answer as `set` does.
+    case setStatic([String], JSONValue)
     case ensureObject([String])
     case remove([String])
     /// `value(at:)`, compared with the reference's `document[path:]` (null read as absent).
@@ -120,6 +122,7 @@ enum BuilderCall: CustomStringConvertible {
         func p(_ path: [String]) -> String { "[" + path.map(\.debugDescription).joined(separator: ", ") + "]" }
         switch self {
         case .set(let path, let value): return "set(\(p(path)), to: \(String(decoding: value.serialized(), as: UTF8.self)))"
+        case .setStatic(let path, let value): return "set(JSONPath(\(p(path))), to: \(String(decoding: value.serialized(), as: UTF8.self)))"
         case .ensureObject(let path): return "ensureObject(\(p(path)))"
         case .remove(let path): return "remove(\(p(path)))"
         case .read(let path): return "value(at: \(p(path)))"
@@ -143,6 +146,16 @@ struct BuilderPair {
         switch call {
         case .set(let path, let value):
             do { try builder.set(path, to: value) } catch { ours = error }
+            do { try reference.set(path, to: value) } catch { theirs = error }
+        case .setStatic(let path, let value):
+            // Half of them (by length) handed the parent map in the original when there is one,
+            // as a rule that read it passes it.
+            let staticPath = JSONPath(path)
+            var parent: JSONView?
+            if path.count % 2 == 0, !path.isEmpty, case .found(let map) = builder.original.walk(staticPath, keys: path.count - 1), map.isObject {
+                parent = map
+            }
+            do { try builder.set(staticPath, to: value, inOriginal: parent) } catch { ours = error }
             do { try reference.set(path, to: value) } catch { theirs = error }
         case .ensureObject(let path):
             do { try builder.ensureObject(path) } catch { ours = error }
@@ -506,7 +519,8 @@ struct BuilderCaseGenerator {
     mutating func call(in document: JSONValue) -> BuilderCall {
         let path = self.path(in: document)
         switch pick(20) {
-        case 0, 1, 2, 3, 4, 5, 6, 7, 8, 9: return .set(path, value(for: path, in: document))
+        case 0, 1, 2, 3, 4: return .set(path, value(for: path, in: document))
+        case 5, 6, 7, 8, 9: return .setStatic(path, value(for: path, in: document))
         case 10, 11, 12: return .ensureObject(path)
         case 13, 14, 15, 16: return .remove(path)
         default: return .read(path)
@@ -539,14 +553,14 @@ struct BuilderCaseGenerator {
             // Member, inside it, sibling removed, member again.
             calls.append(.set(base + [member], element([[:], ["inner": "1"], stringMap(), scalar(), [["name": "c"]]])))
             calls.append(.read(base + [member]))
-            calls.append(.set(base + [member, inner], scalar()))
+            calls.append(.setStatic(base + [member, inner], scalar()))
             calls.append(.read(base))
             calls.append(.remove(base + [sibling]))
             calls.append(.read(base + [member]))
             calls.append(.set(base + [member], chance(50) ? scalar() : value(for: base + [member], in: document)))
             calls.append(.read(base))
             if chance(50) { calls.append(.remove(base + [member, inner])) }
-            if chance(50) { calls.append(.set(base + [sibling], scalar())) }
+            if chance(50) { calls.append(.setStatic(base + [sibling], scalar())) }
         case 1:
             // {} parents, then leaves under them, then a write over one.
             let deep = base + [member] + (0..<pick(3)).map { _ in element(Self.keys) }
@@ -556,7 +570,7 @@ struct BuilderCaseGenerator {
             calls.append(.set(deep + [element(Self.keys)], value(for: deep, in: document)))
             calls.append(.read(deep))
             if chance(50) { calls.append(.remove(deep + [inner])) }
-            calls.append(.set(deep + [inner], scalar()))
+            calls.append(.setStatic(deep + [inner], scalar()))
             calls.append(.read(base + [member]))
             if chance(30) { calls.append(.remove(base + [member])) }
             calls.append(.ensureObject(deep))
@@ -660,7 +674,7 @@ struct JSONPatchBuilderDifferentialTests {
             let call = generator.call(in: reference.document)
             calls.append(call)
             switch call {
-            case .set(let path, let value): try? reference.set(path, to: value)
+            case .set(let path, let value), .setStatic(let path, let value): try? reference.set(path, to: value)
             case .ensureObject(let path): try? reference.ensureObject(path)
             case .remove(let path): try? reference.remove(path)
             case .read: break

@@ -10,6 +10,41 @@ struct JSONPatchBuilderTests {
         "spec": ["template": ["spec": ["containers": [["image": "app"]]]]],
     ]
 
+    /// A static path with its parent map handed over (as KSVC-SIDECAR does) writes what the
+    /// `[String]` form writes, before and after an edit; a map of another document is not used.
+    @Test func staticPathWithItsParentMapWritesTheSameOperations() throws {
+        let document: JSONValue = [
+            "metadata": ["name": "hello", "annotations": ["a": "1"]],
+            "spec": ["template": ["metadata": ["annotations": ["x/y": "1", "sidecar.istio.io/inject": nil]]]],
+        ]
+        let view = JSONView(document)
+        let paths = [
+            JSONPath(["spec", "template", "metadata", "annotations"], key: "sidecar.istio.io/inject"),
+            JSONPath(["spec", "template", "metadata", "annotations"], key: "a~b"),
+            JSONPath(["metadata", "annotations"], key: "x/y"),
+            JSONPath(["spec", "template", "metadata", "annotations"], key: "x/y"),
+        ]
+        var plain = JSONPatchBuilder(original: view)
+        var given = JSONPatchBuilder(original: view)
+        var foreign = JSONPatchBuilder(original: view)
+        let elsewhere = JSONView(document)
+        for path in paths {
+            let map = view[path: Array(path.keys.dropLast())]
+            try plain.set(path.keys, to: "true")
+            try given.set(path, to: "true", inOriginal: map)
+            try foreign.set(path, to: "true", inOriginal: elsewhere[path: Array(path.keys.dropLast())])
+        }
+        #expect(given.operations == plain.operations)
+        #expect(given.patch.encoded() == plain.patch.encoded())
+        #expect(foreign.patch.encoded() == plain.patch.encoded())
+        #expect(String(decoding: given.patch.encoded(), as: UTF8.self) ==
+            #"[{"op":"add","path":"/spec/template/metadata/annotations/sidecar.istio.io~1inject","value":"true"},"#
+            + #"{"op":"add","path":"/spec/template/metadata/annotations/a~0b","value":"true"},"#
+            + #"{"op":"add","path":"/metadata/annotations/x~1y","value":"true"},"#
+            + #"{"op":"replace","path":"/spec/template/metadata/annotations/x~1y","value":"true"}]"#)
+        #expect(given.document == plain.document)
+    }
+
     @Test func absentAnnotationsMapIsAddedBeforeTheKey() throws {
         var builder = JSONPatchBuilder(original: Self.ksvc)
         try builder.set(["metadata", "annotations", "serving.knative.openshift.io/enablePassthrough"], to: "true")

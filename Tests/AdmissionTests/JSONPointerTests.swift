@@ -18,6 +18,37 @@ struct JSONPointerTests {
         #expect(JSONPointer.unescape(escaped) == raw)
     }
 
+    /// A static path's precomputed pointer text (`JSONPath.pointer`) is what the token-by-token
+    /// writer and `description` give, escapes included; changing its tokens drops the text.
+    @Test(arguments: [
+        ["metadata", "annotations", "sidecar.istio.io/inject"],
+        ["spec", "template", "metadata", "labels", "a~b/c"],
+        ["~1", "/", "~", "", "quote\"and\\back", "tab\t", "é"],
+        [],
+    ])
+    func precomputedPointerTextMatchesTheEscaper(_ tokens: [String]) {
+        let path = JSONPath(tokens)
+        #expect(path.pointer.text != nil)
+        #expect(path.pointer == JSONPointer(tokens: tokens))
+        var plain: [UInt8] = []
+        JSONWriter.writeUnquoted(pointer: JSONPointer(tokens: tokens), to: &plain)
+        var precomputed: [UInt8] = []
+        JSONWriter.writeUnquoted(pointer: path.pointer, to: &precomputed)
+        #expect(precomputed == plain)
+        #expect(path.pointer.text == plain)
+        var quoted: [UInt8] = []
+        JSONWriter.appendQuoted(JSONPointer(tokens: tokens).description, to: &quoted)
+        #expect(quoted == [UInt8(ascii: "\"")] + precomputed + [UInt8(ascii: "\"")])
+        var changed = path.pointer
+        changed.tokens.append("x/y")
+        #expect(changed.text == nil)
+        var written = JSONWriter()
+        written.append(pointer: changed)
+        var expected: [UInt8] = []
+        JSONWriter.appendQuoted(changed.description, to: &expected)
+        #expect(written.bytes == expected)
+    }
+
     @Test func unescapeRejectsABareTilde() {
         #expect(JSONPointer.unescape("a~") == nil)
         #expect(JSONPointer.unescape("a~2") == nil)

@@ -97,6 +97,43 @@ public struct JSONPatchBuilder: Sendable {
         }
     }
 
+    /// `set(path.keys, to:)` for a static path (a rule's annotation or label): the same
+    /// operations and errors. Its common case walks to the parent with the laid-out keys and
+    /// records the path's precomputed pointer, where the `[String]` form converts every key
+    /// for the walk and escapes the pointer when the answer is written. Measured (callgrind,
+    /// ksvc-review-3.6k, three annotations): /mutate 50,662 -> 47,817 instructions per review.
+    ///
+    /// `parent`, when the caller has it, is the map holding the last key of `path` in the
+    /// original, as `original.object(at:)` found it for the caller's own reads (a rule that
+    /// read the annotations it now adds to); it saves the walk to it (~400 instructions for
+    /// the template's annotations). It must be that map (debug builds check it); nil walks.
+    public mutating func set(_ path: JSONPath, to value: JSONValue, inOriginal parent: JSONView? = nil) throws(JSONPatchError) {
+        let keys = path.keys
+        if !keys.isEmpty, edited.isEmpty || !edited.touches(keys[...]), let parent = originalParent(of: path, given: parent),
+           parent.lacksLastMember(of: path) {
+            if operations.isEmpty { operations.reserveCapacity(4) }
+            edited.insertNew(keys, value)
+            operations.append(.add(path: path.pointer, value: value))
+            return
+        }
+        try set(keys, to: value)
+    }
+
+    /// The object holding the last key of `path` in the original: `given` (a map of the
+    /// original's document, which the caller found at that place), else found by a walk; nil
+    /// when it is absent or not an object.
+    private func originalParent(of path: JSONPath, given: JSONView?) -> JSONView? {
+        if let given, given.document === original.document, given.isObject {
+            assert({
+                guard case .found(let walked) = original.walk(path, keys: path.keys.count - 1) else { return false }
+                return walked.index == given.index
+            }(), "set(_:to:inOriginal:) was given a map that is not the parent of \(path)")
+            return given
+        }
+        guard case .found(let parent) = original.walk(path, keys: path.keys.count - 1), parent.isObject else { return nil }
+        return parent
+    }
+
     /// Makes sure `path` names a map, adding `{}` for it and each missing (or null) ancestor.
     public mutating func ensureObject(_ path: [String]) throws(JSONPatchError) {
         _ = try ensureObject(path[...], allowArray: false)

@@ -100,8 +100,9 @@ public struct JSONView: Sendable {
     /// The member of an object (the last one, if the key is repeated), or nil (also when this
     /// is not an object).
     public subscript(key: String) -> JSONView? {
-        var key = key
-        let found = key.withUTF8 { utf8 in
+        // The key's bytes borrowed in place (`withUTF8(_:_:)`): `var key = key; key.withUTF8`
+        // copied it, a retain and release of its storage per lookup.
+        let found = withUTF8(key) { utf8 in
             document.bytes.withUnsafeBufferPointer { bytes in
                 document.tape.withUnsafeBufferPointer { tape in JSONView.position(of: utf8, in: index, bytes, tape) }
             }
@@ -113,13 +114,13 @@ public struct JSONView: Sendable {
     /// when it is not an object). Compares raw key bytes (length first) and decodes only keys
     /// written with escapes; scans the whole object and keeps the last match (repeated keys
     /// are not detected while parsing).
-    private static func position(of key: UnsafeBufferPointer<UInt8>, in object: Int,
+    static func position(of key: UnsafeBufferPointer<UInt8>, in object: Int,
                                  _ bytes: UnsafeBufferPointer<UInt8>, _ tape: UnsafeBufferPointer<JSONTapeEntry>) -> Int? {
         guard object < tape.count else { return nil }
         let e = tape[object]
         guard e.kind == .object, let base = bytes.baseAddress, let entries = tape.baseAddress else { return nil }
         let keyCount = key.count
-        // The key's first byte, compared before calling memcmp: sibling keys of one length
+        // The key's first byte, compared before the whole key: sibling keys of one length
         // rarely share it. (Entries stay inside the tape: a member's key and value entries
         // exist by construction of the tape.)
         let keyFirst = keyCount > 0 ? key[0] : 0
@@ -133,7 +134,7 @@ public struct JSONView: Sendable {
             if keyEntry.flag {
                 if escapedKey(keyEntry, equals: key, bytes) { found = k + 1 }
             } else if Int(keyEntry.end) &- start == keyCount,
-                      keyCount == 0 || (base[start] == keyFirst && memcmp(base + start, keyBase, keyCount) == 0) {
+                      keyCount == 0 || (base[start] == keyFirst && bytesEqual(base + start, keyBase, count: keyCount)) {
                 // No early exit: with a repeated key the last one wins (duplicates are not
                 // detected while parsing), and Kubernetes objects are small.
                 found = k + 1
@@ -332,76 +333,7 @@ extension UnsafeBufferPointer<UInt8> {
     @inline(__always)
     func equals(_ literal: StaticString) -> Bool {
         count == literal.utf8CodeUnitCount
-            && (count == 0 || baseAddress.map { memcmp($0, literal.utf8Start, count) == 0 } ?? false)
-    }
-}
-
-/// A path of object keys laid out once for walking: the keys' UTF-8 bytes one after another,
-/// so `JSONView.walk(_: JSONPath)` compares them in place, where a walk over `[String]` copies
-/// each key (a reference count) and asks it for its bytes at every step. For the paths rules
-/// read on every review; made once (a `static let`). A value; any thread.
-public struct JSONPath: Sendable, ExpressibleByArrayLiteral, CustomStringConvertible {
-    /// The keys, as given.
-    public let keys: [String]
-    /// Every key's UTF-8, concatenated.
-    private let utf8: [UInt8]
-    /// Where each key's bytes end in `utf8`.
-    private let ends: [Int]
-
-    public init(_ keys: [String]) {
-        self.keys = keys
-        var utf8: [UInt8] = []
-        var ends: [Int] = []
-        for key in keys {
-            utf8.append(contentsOf: key.utf8)
-            ends.append(utf8.count)
-        }
-        self.utf8 = utf8
-        self.ends = ends
-    }
-
-    public init(arrayLiteral keys: String...) { self.init(keys) }
-
-    /// The keys joined with dots, as in messages (`spec.template.metadata.annotations`).
-    public var description: String { keys.joined(separator: ".") }
-
-    /// Calls `body` with the bytes of every key and the ends of each.
-    @inline(__always)
-    func withKeys<R>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Int>) -> R) -> R {
-        utf8.withUnsafeBufferPointer { utf8 in ends.withUnsafeBufferPointer { ends in body(utf8, ends) } }
-    }
-}
-
-extension JSONView {
-    /// `walk(_: [String])` over a laid-out path: the same answers, no key copied or converted.
-    public func walk(_ path: JSONPath) -> Walk {
-        let outcome: (index: Int, depth: Int) = path.withKeys { utf8, ends in
-            document.bytes.withUnsafeBufferPointer { bytes in
-                document.tape.withUnsafeBufferPointer { tape in
-                    var current = index
-                    var start = 0
-                    for depth in 0..<ends.count {
-                        switch tape[current].kind {
-                        case .object: break
-                        case .null: return (-1, 0)
-                        default: return (-2, depth)
-                        }
-                        let key = UnsafeBufferPointer(rebasing: utf8[start..<ends[depth]])
-                        guard let next = JSONView.position(of: key, in: current, bytes, tape), tape[next].kind != .null else {
-                            return (-1, 0)
-                        }
-                        current = next
-                        start = ends[depth]
-                    }
-                    return (current, 0)
-                }
-            }
-        }
-        switch outcome.index {
-        case -1: return .absent
-        case -2: return .notObject(depth: outcome.depth)
-        default: return .found(JSONView(document: document, index: outcome.index))
-        }
+            && (count == 0 || baseAddress.map { bytesEqual($0, literal.utf8Start, count: count) } ?? false)
     }
 }
 
@@ -436,8 +368,7 @@ extension JSONView {
                     case .null: return (-1, 0)
                     default: return (-2, depth)
                     }
-                    var key = key
-                    guard let next = key.withUTF8({ JSONView.position(of: $0, in: current, bytes, tape) }),
+                    guard let next = withUTF8(key, { JSONView.position(of: $0, in: current, bytes, tape) }),
                           tape[next].kind != .null else { return (-1, 0) }
                     current = next
                 }

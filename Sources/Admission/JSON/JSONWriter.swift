@@ -114,6 +114,8 @@ public struct JSONWriter {
     /// per review, when it was still `write(pointer:to:)`).
     @inline(__always)
     static func writeUnquoted<Sink: JSONByteSink>(pointer: JSONPointer, to sink: inout Sink) {
+        // A static path's text, escaped once (`JSONPath.pointer`), read in place.
+        if pointer.text?.withUnsafeBufferPointer({ sink.write($0) }) != nil { return }
         pointer.tokens.withUnsafeBufferPointer { tokens in  // borrow the tokens: no copy per token
             for n in tokens.indices {
                 sink.write(UInt8(ascii: "/"))

@@ -307,7 +307,7 @@ struct EnvelopeReader {
         let count = Int(x.end) &- Int(x.start)
         guard Int(y.end) &- Int(y.start) == count else { return false }
         guard count > 0, let base = bytes.baseAddress else { return true }
-        return memcmp(base + Int(x.start), base + Int(y.start), count) == 0
+        return bytesEqual(base + Int(x.start), base + Int(y.start), count: count)
     }
 
     /// Whether the string at `value` decodes to exactly `literal`'s UTF-8.

@@ -41,4 +41,14 @@ extension JSONPatchBuilder {
             throw MalformedObject(path: FindingText.field(Array(path.dropLast())), expected: "an object")
         }
     }
+
+    /// `setField` for a static path (`JSONPatchBuilder.set(_:to:inOriginal:)`): `parent`, when
+    /// the rule read it with `object(at:)`, is the map in the original that gets the key.
+    public mutating func setField(_ path: JSONPath, to value: JSONValue, inOriginal parent: JSONView? = nil) throws(MalformedObject) {
+        do {
+            try set(path, to: value, inOriginal: parent)
+        } catch {
+            throw MalformedObject(path: FindingText.field(Array(path.keys.dropLast())), expected: "an object")
+        }
+    }
 }

@@ -59,9 +59,12 @@ public struct Policy: Sendable {
                 return malformedOnMutate(request, error, rule: enabledMutations[position].ids.first ?? "POLICY")
             }
         }
-        findings = withoutDisabled(findings)
+        if !configuration.rules.disabled.isEmpty { findings = withoutDisabled(findings) }
         var warnings: [String] = []
-        for (i, finding) in findings.enumerated() where finding.effect != .patch {
+        // By index: `enumerated()` copied every finding out (two strings retained and released
+        // each), though most are patch notes, which this loop passes over.
+        for i in findings.indices where findings[i].effect != .patch {
+            let finding = findings[i]
             warnings.append(finding.text)
             if finding.effect == .deny {  // /mutate never denies: reported as a warning
                 findings[i] = Finding(ruleID: finding.ruleID, effect: .warn, message: finding.message)

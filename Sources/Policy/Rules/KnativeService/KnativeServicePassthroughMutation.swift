@@ -14,14 +14,17 @@ struct KnativeServicePassthroughMutation: MutationRule {
     }
 
     func mutate(_ context: RuleContext, patch: inout JSONPatchBuilder) throws(MalformedObject) -> [Finding] {
-        guard try context.object.string(forKey: KnativeServiceFields.passthroughKey, inMapAt: KnativeServiceFields.At.annotations) == nil else {
+        // The annotations found once, for the read and for the patch builder (which then
+        // need not walk to them to add the key).
+        let annotations = try context.object.object(at: KnativeServiceFields.At.annotations)
+        guard try JSONView.string(forKey: KnativeServiceFields.passthroughKey, in: annotations, at: KnativeServiceFields.annotations) == nil else {
             return []
         }
-        try patch.setField(Self.path, to: "true")
+        try patch.setField(Self.path, to: "true", inOriginal: annotations)
         return [Finding(ruleID: ids[0], effect: .patch, message: Self.note)]
     }
 
     // Built once: this rule patches nearly every Knative Service, on the hot path.
-    private static let path = KnativeServiceFields.annotations + [KnativeServiceFields.passthroughKey]
+    private static let path = JSONPath(KnativeServiceFields.annotations, key: KnativeServiceFields.passthroughKey)
     private static let note = "set \(FindingText.field(KnativeServiceFields.annotations, key: KnativeServiceFields.passthroughKey)) = \"true\""
 }

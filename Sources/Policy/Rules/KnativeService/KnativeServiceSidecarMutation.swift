@@ -15,24 +15,34 @@ struct KnativeServiceSidecarMutation: MutationRule {
     }
 
     func mutate(_ context: RuleContext, patch: inout JSONPatchBuilder) throws(MalformedObject) -> [Finding] {
-        let settings = context.configuration.knativeService
-        // The template's annotations found once for both keys this rule reads there.
+        // The two settings read, not the whole `knativeService` copied (a retain and release of
+        // each of its strings and lists).
+        let mode = context.configuration.knativeService.sidecarInjection
+        let rewriteProbers = context.configuration.knativeService.rewriteAppHTTPProbers
+        // The template's annotations found once for both keys this rule reads there, and
+        // handed to the patch builder, which then need not walk to them to add either.
         let annotations = try context.object.object(at: KnativeServiceFields.At.templateAnnotations)
-        let injection = try KnativeServiceSidecarInjection(context.object, templateAnnotations: annotations, mode: settings.sidecarInjection)
-        let useLabel = settings.sidecarInjection == .label
+        let injection = try KnativeServiceSidecarInjection(context.object, templateAnnotations: annotations, mode: mode)
+        let useLabel = mode == .label
         let (target, other) = useLabel ? (injection.label, injection.annotation) : (injection.annotation, injection.label)
         var findings: [Finding] = []
         // One allocation for this rule's (at most) two notes and the later rules': the engine
         // appends theirs to the first rule's array (growing it cost ~230 instructions a review).
         findings.reserveCapacity(4)
         if target == nil, other == nil || other == "true" {
-            let write = useLabel ? Self.injectLabel : Self.injectAnnotation
-            try patch.setField(write.path, to: "true")
-            findings.append(Finding(ruleID: ids[0], effect: .patch, message: write.note))
+            // Each static read in place: `let write = useLabel ? … : …` copied a `Write` (a
+            // retain and release of each of its six arrays and strings).
+            if useLabel {
+                try patch.setField(Self.injectLabel.path, to: "true")
+                findings.append(Finding(ruleID: ids[0], effect: .patch, message: Self.injectLabel.note))
+            } else {
+                try patch.setField(Self.injectAnnotation.path, to: "true", inOriginal: annotations)
+                findings.append(Finding(ruleID: ids[0], effect: .patch, message: Self.injectAnnotation.note))
+            }
         }
-        if settings.rewriteAppHTTPProbers,
+        if rewriteProbers,
            try JSONView.string(forKey: KnativeServiceFields.rewriteProbersKey, in: annotations, at: KnativeServiceFields.templateAnnotations) == nil {
-            try patch.setField(Self.rewriteProbers.path, to: "true")
+            try patch.setField(Self.rewriteProbers.path, to: "true", inOriginal: annotations)
             findings.append(Finding(ruleID: ids[0], effect: .patch, message: Self.rewriteProbers.note))
         }
         return findings
@@ -41,11 +51,11 @@ struct KnativeServiceSidecarMutation: MutationRule {
     /// A field this rule sets to "true": its path and the note saying so. Built once (this
     /// rule patches nearly every Knative Service, on the hot path).
     private struct Write {
-        let path: [String]
+        let path: JSONPath
         let note: String
 
         init(_ map: [String], _ key: String) {
-            path = map + [key]
+            path = JSONPath(map, key: key)
             note = "set \(FindingText.field(map, key: key)) = \"true\""
         }
     }
