@@ -86,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["serverless-mesh-webhook", "COpenSSL"]
+            dependencies: ["serverless-mesh-webhook", "COpenSSL", .product(name: "Prometheus", package: "swift-prometheus")]
         ),
     ]
 )

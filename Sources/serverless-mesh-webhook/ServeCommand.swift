@@ -88,7 +88,7 @@ struct ServeCommand: ParsableCommand {
         let configFile = try config.map { path throws(StartupError) in try ConfigurationFile(path: path) }
         let policyConfiguration = try configFile?.current() ?? PolicyConfiguration()
         let recorder = try recordDir.map { path throws(StartupError) in try ReviewRecorder(directory: path) }
-        let admission = AdmissionService(policy: Policy(configuration: policyConfiguration), logger: logger, recorder: recorder)
+        let admission = AdmissionService(policy: Policy(configuration: policyConfiguration), logger: logger, recorder: recorder, durations: exporter.requestDurations)
 
         var configuration = ServerConfiguration(tls: tls)
         configuration.listen = listen.isEmpty ? ["0.0.0.0:8443"] : listen
