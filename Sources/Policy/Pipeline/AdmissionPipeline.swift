@@ -40,10 +40,11 @@ public struct AdmissionPipeline: Sendable {
     }
 
     /// The result for `decision` on `review`, both moved into it. The engine answers with the
-    /// request's `uid` and never patches on /validate, so this checks both rather than setting
-    /// them; a decision that breaks either is fixed here. Setting them in a local `var`, and
-    /// taking the two values borrowed, copied both into the result and destroyed the locals
-    /// (/mutate 45,247 -> ~44,950 instructions per review, callgrind).
+    /// request's `uid` (the same String) and never patches on /validate, so this checks both
+    /// rather than setting them; a decision that breaks either is fixed here. Setting them in
+    /// a local `var`, and taking the two values borrowed, copied both into the result and
+    /// destroyed the locals (/mutate 45,247 -> 44,960 instructions per review, callgrind);
+    /// setting the uid unconditionally here measured 95 more.
     static func answer(_ review: consuming AdmissionReview, _ decision: consuming PolicyDecision,
                        path: WebhookPath) -> AdmissionResult {
         if decision.response.uid != review.request.uid { decision.response.uid = review.request.uid }
