@@ -49,6 +49,8 @@ struct JSONViewTests {
         // Wrong-kind answers.
         if value.objectValue == nil {
             guard view.members.isEmpty else { return fail("members of a non-object") }
+            let pair = view.members("k0", "")
+            guard pair.0 == nil, pair.1 == nil else { return fail("members(_:_:) of a non-object") }
             guard view["k0"] == nil, view[path: ["k0"]] == nil else { return fail("key lookup in a non-object") }
         }
         if value.arrayValue == nil {
@@ -95,6 +97,17 @@ struct JSONViewTests {
             }
             for absent in ["\u{1}absent", "", "k0", "é", "e\u{301}"] where object[absent] == nil {
                 guard view[absent] == nil else { return fail("absent key \(absent.debugDescription) found") }
+            }
+            // `members(_:_:)` answers as two lookups, for every pair of keys (each with itself,
+            // in both orders) and with an absent key on either side.
+            let keys = members.map(\.key) + ["\u{1}absent"]
+            for first in keys.prefix(6) {
+                for second in keys.suffix(6) {
+                    let pair = view.members(first, second)
+                    guard pair.0?.index == view[first]?.index, pair.1?.index == view[second]?.index else {
+                        return fail("members(\(first.debugDescription), \(second.debugDescription)) differs from two lookups")
+                    }
+                }
             }
         default:
             guard view.count == 0 else { return fail("count \(view.count) of a scalar") }

@@ -191,6 +191,11 @@ struct KnativeServiceGPUTests {
         (#"{"containers":[{"image":"a"},{"resources":"x"}]}"#, "spec.template.spec.containers[1].resources must be an object"),
         (#"{"containers":[{"resources":{"requests":[]}}]}"#, "spec.template.spec.containers[0].resources.requests must be an object"),
         (#"{"containers":[{"resources":{"requests":{},"limits":1}}]}"#, "spec.template.spec.containers[0].resources.limits must be an object"),
+        // Both maps wrong, limits first in the text: requests is still the one named.
+        (#"{"containers":[{"resources":{"limits":1,"requests":[]}}]}"#, "spec.template.spec.containers[0].resources.requests must be an object"),
+        // A repeated key: the last value is read, as everywhere.
+        (#"{"containers":[{"resources":{"limits":{},"limits":"x"}}]}"#, "spec.template.spec.containers[0].resources.limits must be an object"),
+        (#"{"initContainers":{},"containers":[{"image":"a"}]}"#, "spec.template.spec.initContainers must be a list"),
         (#"{"containers":[{"image":"a"}],"initContainers":{}}"#, "spec.template.spec.initContainers must be a list"),
         (#"{"containers":[{"image":"a"}],"initContainers":[{"resources":{"limits":"x"}}]}"#, "spec.template.spec.initContainers[0].resources.limits must be an object"),
     ])

@@ -127,19 +127,21 @@ public struct JSONView: Sendable {
         // An empty key may have no address; it is then never read (length 0 matches at once).
         guard let keyBase = key.baseAddress ?? (keyCount == 0 ? base : nil) else { return nil }
         var found: Int?
-        var k = object + 1
+        var k = object &+ 1
+        // Wrapping `&+` on tape indexes (each below the tape's count, an `Int` of a buffer):
+        // the checked `+` put two overflow branches in every member's step.
         for _ in 0..<Int(e.end) {
             let keyEntry = entries[k]
             let start = Int(keyEntry.start)
             if keyEntry.flag {
-                if escapedKey(keyEntry, equals: key, bytes) { found = k + 1 }
+                if escapedKey(keyEntry, equals: key, bytes) { found = k &+ 1 }
             } else if Int(keyEntry.end) &- start == keyCount,
                       keyCount == 0 || (base[start] == keyFirst && bytesEqual(base + start, keyBase, count: keyCount)) {
                 // No early exit: with a repeated key the last one wins (duplicates are not
                 // detected while parsing), and Kubernetes objects are small.
-                found = k + 1
+                found = k &+ 1
             }
-            k = Int(entries[k + 1].next)
+            k = Int(entries[k &+ 1].next)
         }
         return found
     }
@@ -148,7 +150,7 @@ public struct JSONView: Sendable {
     /// and loop took registers from `position`'s member loop, which spilled them for every
     /// member; keys with escapes are rare (54,796 → 54,154 instructions per 3.6 KB review).
     @inline(never)
-    private static func escapedKey(_ entry: JSONTapeEntry, equals key: UnsafeBufferPointer<UInt8>,
+    static func escapedKey(_ entry: JSONTapeEntry, equals key: UnsafeBufferPointer<UInt8>,
                                    _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         JSONParser.decodedBytes(bytes, entry).elementsEqual(key)
     }

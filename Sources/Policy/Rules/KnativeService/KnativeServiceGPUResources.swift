@@ -37,9 +37,12 @@ enum KnativeServiceGPUResources {
         // each list: 3,250 → 2,910 instructions per review with `resources` read once below).
         guard let podSpec = try object.lookup(KnativeServiceFields.At.podSpec) else { return entries }
         guard podSpec.isObject else { throw MalformedObject(path: KnativeServiceFields.At.podSpec.description, expected: "an object") }
-        try read(podSpec["containers"], KnativeServiceFields.containers, isInit: false, resource,
+        // Both lists found in one scan of the pod spec (`members`), as are `requests` and
+        // `limits` below: /mutate 44,803 -> 44,656 instructions per review (callgrind).
+        let (containers, initContainers) = podSpec.members("containers", "initContainers")
+        try read(containers, KnativeServiceFields.containers, isInit: false, resource,
                  includingFirst: includingFirstAppContainer, into: &entries)
-        try read(podSpec["initContainers"], KnativeServiceFields.initContainers, isInit: true, resource,
+        try read(initContainers, KnativeServiceFields.initContainers, isInit: true, resource,
                  includingFirst: false, into: &entries)
         return entries
     }
@@ -61,8 +64,9 @@ enum KnativeServiceGPUResources {
                 var limit: JSONView?
                 if let resources = container["resources"], !resources.isNull {
                     guard resources.isObject else { throw MalformedObject(path: "resources", expected: "an object") }
-                    request = try value(resources, "requests", resource)
-                    limit = try value(resources, "limits", resource)
+                    let (requests, limits) = resources.members("requests", "limits")
+                    request = try value(requests, "requests", resource)
+                    limit = try value(limits, "limits", resource)
                 }
                 if request != nil || limit != nil || (includingFirst && index == 0) {
                     entries.append(Entry(isInitContainer: isInit, index: index, request: request, limit: limit))
@@ -75,9 +79,10 @@ enum KnativeServiceGPUResources {
         }
     }
 
-    /// `resources[map][resource]`, nil when absent or null; throws when the map is not one.
-    private static func value(_ resources: JSONView, _ map: String, _ resource: String) throws(MalformedObject) -> JSONView? {
-        guard let values = resources[map], !values.isNull else { return nil }
+    /// `values[resource]`, where `values` is `resources[map]`: nil when absent or null; throws
+    /// when `values` is not a map.
+    private static func value(_ values: JSONView?, _ map: String, _ resource: String) throws(MalformedObject) -> JSONView? {
+        guard let values, !values.isNull else { return nil }
         guard values.isObject else { throw MalformedObject(path: "resources." + map, expected: "an object") }
         return values[resource].flatMap { $0.isNull ? nil : $0 }
     }
