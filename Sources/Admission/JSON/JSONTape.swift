@@ -34,118 +34,36 @@ struct JSONTapeEntry: Sendable {
     var next: UInt32
 }
 
-/// A finished tape: the entries `JSONParser.parseTape` wrote, in the buffer it grew (handed
-/// over, not copied). Read like an array: `count`, a bounds-checked subscript, and
-/// `withUnsafeBufferPointer` for loops that index it heavily.
-///
-/// Immutable once built and owned by one `JSONDocument` (or one `JSONParser.parse` call);
-/// any thread may read it. `@unchecked Sendable` because it holds a raw pointer: nothing
-/// writes through it after `init`, and `deinit` frees it once.
-final class JSONTape: @unchecked Sendable {
-    private let base: UnsafeMutablePointer<JSONTapeEntry>
-    let count: Int
-
-    /// Takes ownership of `count` initialised entries at `base` (allocated with `allocate`).
-    fileprivate init(taking base: UnsafeMutablePointer<JSONTapeEntry>, count: Int) {
-        self.base = base
-        self.count = count
-    }
-
-    /// A copy of `entries` (for tapes built by hand, not on the request path).
-    convenience init(_ entries: [JSONTapeEntry]) {
-        let base = UnsafeMutablePointer<JSONTapeEntry>.allocate(capacity: max(entries.count, 1))
-        entries.withUnsafeBufferPointer { buffer in
-            if let source = buffer.baseAddress { base.initialize(from: source, count: buffer.count) }
-        }
-        self.init(taking: base, count: entries.count)
-    }
-
-    deinit { base.deallocate() }
-
-    /// The entry at `index`; traps if it is out of range, as an array would (indexes come from
-    /// the tape itself, so that is a bug, never an input's fault).
-    @inline(__always)
-    subscript(index: Int) -> JSONTapeEntry {
-        precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "tape index out of range")
-        return base[index]
-    }
-
-    func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<JSONTapeEntry>) throws(E) -> R) throws(E) -> R {
-        try body(UnsafeBufferPointer(start: base, count: count))
-    }
-}
-
-/// The tape while it is being built: a buffer grown by hand, so adding an entry is a store and
-/// an increment (no uniqueness or capacity bookkeeping of an `Array` per value). `finished()`
-/// hands the buffer over to a `JSONTape` without copying it.
-///
-/// Owned by one `parseTape` call (noncopyable: the buffer is freed exactly once, by the builder
-/// when parsing throws, by the `JSONTape` otherwise); never shared.
-struct JSONTapeBuilder: ~Copyable {
-    private(set) var base: UnsafeMutablePointer<JSONTapeEntry>
-    private(set) var count = 0
-    private var capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
-    }
-
-    deinit { base.deallocate() }
-
-    /// Makes room for `n` more entries (`n` at most 16: growing doubles a capacity of at least
-    /// 16). The parser reserves two (a member's key and value) once per value and then appends
-    /// without a check each (measured: 24,556 → 23,631 instructions per 3.6 KB review).
-    @inline(__always)
-    mutating func reserve(_ n: Int) {
-        if count &+ n > capacity { (base, capacity) = JSONTapeBuilder.grown(base, count: count, capacity: capacity) }
-    }
-
-    /// Appends `entry` into room made by `reserve` (asserted in debug builds, where the test
-    /// suite's generated documents run; the fuzzer's ASan build would catch an overrun).
-    @inline(__always)
-    mutating func appendReserved(_ entry: JSONTapeEntry) {
-        assert(count < capacity, "tape entry appended without a reserve")
-        (base + count).initialize(to: entry)
-        count &+= 1
-    }
-
-    /// The entry at `index`, which must be below `count`: the parser only passes indexes of
-    /// entries it appended (open containers). Addressors, so `tape[k].next = n` stores that one
-    /// field (with a getter and setter the whole entry was read and written back).
-    @inline(__always)
-    subscript(index: Int) -> JSONTapeEntry {
-        unsafeAddress { UnsafePointer(base + index) }
-        nonmutating unsafeMutableAddress { base + index }
-    }
-
-    /// A buffer twice as large holding the same entries (the old one is freed). Static, so
-    /// the builder's fields never leave registers in the parser's loop.
-    @inline(never)
-    private static func grown(_ base: UnsafeMutablePointer<JSONTapeEntry>, count: Int,
-                              capacity: Int) -> (UnsafeMutablePointer<JSONTapeEntry>, Int) {
-        let larger = UnsafeMutablePointer<JSONTapeEntry>.allocate(capacity: capacity * 2)
-        larger.moveInitialize(from: base, count: count)
-        base.deallocate()
-        return (larger, capacity * 2)
-    }
-
-    /// The finished tape, owning this buffer (unused capacity stays allocated: at most as
-    /// much as an array grown by doubling would hold).
-    consuming func finished() -> JSONTape {
-        let tape = JSONTape(taking: base, count: count)
-        discard self
-        return tape
-    }
-}
-
 extension JSONParser {
     /// The largest input the tape can index (offsets are 32-bit; kube-apiserver bodies are
     /// bounded far below this by the server's body limit).
     static let tapeByteLimit = Int(UInt32.max) - 1
 
+    /// Inputs up to this many bytes get a tape with room for the most entries they can hold
+    /// (`boundedTapeCapacity`), so `parseTape` makes no room check per value (measured:
+    /// 44,463 → 43,102 instructions per 3.6 KB review; the check's capacity no longer took a
+    /// register in the loop). That tape is reserved at eight bytes per input byte and trimmed
+    /// once built (`JSONTapeBuilder.finished`): 16 MiB at most while parsing, for this limit.
+    /// Larger inputs grow their tape from a guess, checked per value.
+    static let boundedTapeInputLimit = 2 << 20
+
+    /// Room for every entry an input of `count` bytes nested at most `maxDepth` deep can put
+    /// on the tape, with the two-entry slack `parseTape`'s appends assume. At the top of the
+    /// value loop, with `i` at the next value (or key), the entries so far have distinct first
+    /// bytes before `i`, and every entry but the root and each container's first child has a
+    /// ',' or ':' of its own before `i`, as has every closed non-empty container its closer:
+    /// so `i >= 2 * entries - 1 - open`, with `open <= maxDepth` non-empty containers still
+    /// open. One iteration appends at most two entries, with `i < count`; hence
+    /// `entries + 2 <= (count + maxDepth) / 2 + 2`.
+    static func boundedTapeCapacity(_ count: Int, maxDepth: Int) -> Int {
+        (count + maxDepth) / 2 + 3
+    }
+
     /// Parses the whole input into a tape (RFC 8259, the choices listed on `JSONParser`);
-    /// `capacity` is the first guess at its entry count.
+    /// `capacity` is the first guess at its entry count, or with `bounded` the room it can need
+    /// at most (`boundedTapeCapacity`, for inputs up to `boundedTapeInputLimit`), in which
+    /// case no room is checked while parsing. Two specialisations of one loop: `bounded` is a
+    /// constant in each caller (`@inline(__always)`), and its checks fold away.
     /// Iterative, and with no stack of its own: while a container is open, its tape entry's
     /// `next` holds the enclosing container's index (overwritten with its final value when it
     /// closes) and its `end` counts its members as they complete, in place (a register for
@@ -154,7 +72,8 @@ extension JSONParser {
     /// Each value is one entry; nothing else is allocated (escaped strings are checked, not
     /// decoded, here). The cursor, the input's base and end live in locals for the hot loop;
     /// every read is checked against `end` first. Error messages are built out of line.
-    mutating func parseTape(capacity: Int) throws(JSONParseError) -> JSONTapeBuilder {
+    @inline(__always)
+    mutating func parseTape(capacity: Int, bounded: Bool) throws(JSONParseError) -> JSONTapeBuilder {
         // A local (not an inout parameter), so its fields stay in registers in the loop. Made
         // before the input checks: measured, the loop's registers come out better this way
         // (about 700 fewer instructions per 3.6 KB review); the checks rarely fail.
@@ -173,8 +92,9 @@ extension JSONParser {
         i = JSONParser.skipWhitespace(p, i, end)
         nextValue: while true {
             // Room for this value's entry and, in an object, its key's: every append below until
-            // the next `continue nextValue` or return is one of these two.
-            tape.reserve(2)
+            // the next `continue nextValue` or return is one of these two. (A bounded tape has
+            // room for all: see `boundedTapeCapacity`.)
+            if !bounded { tape.reserve(2) }
             // `i` is at the value (or its key), past any whitespace: skipped before the loop,
             // after an opening byte and after a comma.
             // Inside an object every value is a member's: its key and colon come first.
