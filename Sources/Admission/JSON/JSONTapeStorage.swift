@@ -19,7 +19,8 @@ final class JSONTape: @unchecked Sendable {
     private let base: UnsafeMutablePointer<JSONTapeEntry>
     let count: Int
 
-    /// Takes ownership of `count` initialised entries at `base` (from `JSONTapeBuilder.allocate`).
+    /// Takes ownership of `count` initialised entries at `base` (from `JSONTapeBuilder.allocate`,
+    /// which puts a sentinel slot before them).
     fileprivate init(taking base: UnsafeMutablePointer<JSONTapeEntry>, count: Int) {
         self.base = base
         self.count = count
@@ -27,14 +28,14 @@ final class JSONTape: @unchecked Sendable {
 
     /// A copy of `entries` (for tapes built by hand, not on the request path).
     convenience init(_ entries: [JSONTapeEntry]) {
-        let base = JSONTapeBuilder.allocate(max(entries.count, 1))
+        let base = JSONTapeBuilder.allocate(entries.count)
         entries.withUnsafeBufferPointer { buffer in
             if let source = buffer.baseAddress { base.initialize(from: source, count: buffer.count) }
         }
         self.init(taking: base, count: entries.count)
     }
 
-    deinit { free(base) }
+    deinit { JSONTapeBuilder.release(base) }
 
     /// The entry at `index`; traps if it is out of range, as an array would (indexes come from
     /// the tape itself, so that is a bug, never an input's fault).
@@ -67,14 +68,24 @@ struct JSONTapeBuilder: ~Copyable {
         base = JSONTapeBuilder.allocate(self.capacity)
     }
 
-    deinit { free(base) }
+    deinit { JSONTapeBuilder.release(base) }
 
-    /// An uninitialised buffer for `count` (> 0) entries. Running out of memory traps, as
-    /// Swift's own allocation does.
+    /// A buffer for `count` entries (uninitialised), after one sentinel slot at `base - 1`
+    /// holding an empty array entry: the parser's container at top level (its byte offset is
+    /// -16), so asking whether the open container is an object needs no top-level test.
+    /// Running out of memory traps, as Swift's own allocation does.
     static func allocate(_ count: Int) -> UnsafeMutablePointer<JSONTapeEntry> {
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<JSONTapeEntry>.stride)
+        let (bytes, overflow) = (count + 1).multipliedReportingOverflow(by: MemoryLayout<JSONTapeEntry>.stride)
         guard !overflow, let raw = malloc(bytes) else { fatalError("out of memory for a JSON tape of \(count) entries") }
-        return raw.bindMemory(to: JSONTapeEntry.self, capacity: count)
+        let slots = raw.bindMemory(to: JSONTapeEntry.self, capacity: count + 1)
+        slots.initialize(to: JSONTapeEntry(kind: .array, flag: false, start: 0, end: 0, next: 0))
+        return slots + 1
+    }
+
+    /// Frees a buffer from `allocate` (or `grown`, `finished`): its allocation starts at the
+    /// sentinel slot.
+    static func release(_ base: UnsafeMutablePointer<JSONTapeEntry>) {
+        free(base - 1)
     }
 
     /// Makes room for `n` more entries (`n` at most 16: growing doubles a capacity of at least
@@ -97,6 +108,15 @@ struct JSONTapeBuilder: ~Copyable {
         count &+= 1
     }
 
+    /// The entry `offset` bytes from the first (its index times 16), which must be an entry
+    /// below `count` or the sentinel slot (-16): the parser only passes offsets of containers
+    /// it appended and is in, or -16 at top level.
+    @inline(__always)
+    subscript(byteOffset offset: Int) -> JSONTapeEntry {
+        unsafeAddress { UnsafeRawPointer(base).advanced(by: offset).assumingMemoryBound(to: JSONTapeEntry.self) }
+        nonmutating unsafeMutableAddress { UnsafeMutableRawPointer(base).advanced(by: offset).assumingMemoryBound(to: JSONTapeEntry.self) }
+    }
+
     /// The entry at `index`, which must be below `count`: the parser only passes indexes of
     /// entries it appended (open containers). Addressors, so `tape[k].next = n` stores that one
     /// field (with a getter and setter the whole entry was read and written back).
@@ -112,8 +132,10 @@ struct JSONTapeBuilder: ~Copyable {
     private static func grown(_ base: UnsafeMutablePointer<JSONTapeEntry>,
                               capacity: Int) -> (UnsafeMutablePointer<JSONTapeEntry>, Int) {
         let (bytes, overflow) = (capacity * 2).multipliedReportingOverflow(by: MemoryLayout<JSONTapeEntry>.stride)
-        guard !overflow, let raw = realloc(base, bytes) else { fatalError("out of memory for a JSON tape of \(capacity * 2) entries") }
-        return (raw.bindMemory(to: JSONTapeEntry.self, capacity: capacity * 2), capacity * 2)
+        guard !overflow, let raw = realloc(base - 1, bytes + MemoryLayout<JSONTapeEntry>.stride) else {
+            fatalError("out of memory for a JSON tape of \(capacity * 2) entries")
+        }
+        return (raw.bindMemory(to: JSONTapeEntry.self, capacity: capacity * 2 + 1) + 1, capacity * 2)
     }
 
     /// The finished tape, owning this buffer. A buffer more than a quarter unused is trimmed to
@@ -121,8 +143,8 @@ struct JSONTapeBuilder: ~Copyable {
     /// holds no more than it uses once built.
     consuming func finished() -> JSONTape {
         var base = self.base
-        if capacity - count > capacity / 4, let trimmed = realloc(base, max(count, 1) * MemoryLayout<JSONTapeEntry>.stride) {
-            base = trimmed.bindMemory(to: JSONTapeEntry.self, capacity: max(count, 1))
+        if capacity - count > capacity / 4, let trimmed = realloc(base - 1, (count + 1) * MemoryLayout<JSONTapeEntry>.stride) {
+            base = trimmed.bindMemory(to: JSONTapeEntry.self, capacity: count + 1) + 1
         }
         let tape = JSONTape(taking: base, count: count)
         discard self
