@@ -258,7 +258,7 @@ extension JSONParser {
     @inline(__always)
     private mutating func appendString(_ p: UnsafePointer<UInt8>, _ quote: Int, _ end: Int,
                                        _ tape: inout JSONTapeBuilder) throws(JSONParseError) -> Int {
-        let start = quote + 1
+        let start = quote &+ 1  // quote < end: no overflow check (one `jo` a string)
         // Appended first and its end written last: an escape marks the entry itself, so no
         // flag has to live through the scan (it left a register: 3 instructions a string).
         let entry = tape.count
