@@ -1,6 +1,49 @@
 // String scanning for JSONParser: UTF-8 validation, escapes and surrogate pairs (RFC 8259 §7, §8.2).
 
+internal import CJSONScan
+
 extension JSONParser {
+    /// Checks the rest of a string from `from`, a byte the fast scan in `appendString` stopped
+    /// at that is not the closing quote (a backslash, a control character or a non-ASCII lead
+    /// byte), and returns the index of the closing quote and whether the string has an escape.
+    /// Same checks, order and errors as the fast scan; out of line so that scan's loop holds no
+    /// call (which made the parser spill its registers around every string).
+    @inline(never)
+    mutating func finishString(_ p: UnsafePointer<UInt8>, _ from: Int, _ end: Int) throws(JSONParseError) -> (quote: Int, escaped: Bool) {
+        var j = from
+        var escaped = false
+        while true {
+            let c = p[j]
+            if c == UInt8(ascii: "\\") {
+                escaped = true
+                j = try checkEscape(p, j, end)
+            } else if c >= 0x80 {
+                j = try validateUTF8Sequence(at: j)
+            } else {
+                throw JSONParser.controlCharacter(c, at: j)
+            }
+            // On to the next byte needing attention, sixteen at a time while sixteen remain.
+            while true {
+                if j <= end &- 16 {
+                    var quotes: UInt32 = 0
+                    let special = smw_json_string_mask16(p + j, &quotes)
+                    if special == 0 {
+                        j &+= 16
+                        continue
+                    }
+                    let k = special.trailingZeroBitCount
+                    j &+= k
+                    if (quotes &>> k) & 1 != 0 { return (j, escaped) }
+                } else {
+                    j = JSONParser.skipPlainASCII(p, j, end)
+                    guard j < end else { throw JSONParser.endOfInputInString(at: end) }
+                    if p[j] == UInt8(ascii: "\"") { return (j, escaped) }
+                }
+                break
+            }
+        }
+    }
+
     /// Validates the multi-byte UTF-8 sequence whose lead byte is at `j` (RFC 3629 §4 table:
     /// no overlongs, no UTF-16 surrogates D800–DFFF, nothing above U+10FFFF, no truncation).
     /// Returns the index after it; errors point at the lead byte. Out of line: rare in

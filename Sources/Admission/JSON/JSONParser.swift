@@ -72,12 +72,28 @@ public struct JSONParser {
 
     static func tapeResult(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<JSONTape, JSONParseError> {
         var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
-        // Kubernetes JSON averages one value per 10–20 bytes; growth beyond this is amortised.
         do throws(JSONParseError) {
-            return .success(try parser.parseTape(capacity: min(bytes.count / 12 + 8, 1 << 16)).finished())
+            if bytes.count <= boundedTapeInputLimit {
+                return .success(try parser.parseBoundedTape().finished())
+            }
+            return .success(try parser.parseGrownTape().finished())
         } catch {
             return .failure(error)
         }
+    }
+
+    /// `parseTape` for inputs up to `boundedTapeInputLimit`: room for the most entries they
+    /// can hold, no check per value.
+    @inline(never)
+    mutating func parseBoundedTape() throws(JSONParseError) -> JSONTapeBuilder {
+        try parseTape(capacity: JSONParser.boundedTapeCapacity(end, maxDepth: maxDepth), bounded: true)
+    }
+
+    /// `parseTape` for larger inputs: Kubernetes JSON averages one value per 10–20 bytes, so
+    /// the tape starts there and grows (amortised) when it must.
+    @inline(never)
+    mutating func parseGrownTape() throws(JSONParseError) -> JSONTapeBuilder {
+        try parseTape(capacity: min(end / 12 + 8, 1 << 16), bounded: false)
     }
 
     // MARK: - Helpers

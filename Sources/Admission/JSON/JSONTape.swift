@@ -34,118 +34,36 @@ struct JSONTapeEntry: Sendable {
     var next: UInt32
 }
 
-/// A finished tape: the entries `JSONParser.parseTape` wrote, in the buffer it grew (handed
-/// over, not copied). Read like an array: `count`, a bounds-checked subscript, and
-/// `withUnsafeBufferPointer` for loops that index it heavily.
-///
-/// Immutable once built and owned by one `JSONDocument` (or one `JSONParser.parse` call);
-/// any thread may read it. `@unchecked Sendable` because it holds a raw pointer: nothing
-/// writes through it after `init`, and `deinit` frees it once.
-final class JSONTape: @unchecked Sendable {
-    private let base: UnsafeMutablePointer<JSONTapeEntry>
-    let count: Int
-
-    /// Takes ownership of `count` initialised entries at `base` (allocated with `allocate`).
-    fileprivate init(taking base: UnsafeMutablePointer<JSONTapeEntry>, count: Int) {
-        self.base = base
-        self.count = count
-    }
-
-    /// A copy of `entries` (for tapes built by hand, not on the request path).
-    convenience init(_ entries: [JSONTapeEntry]) {
-        let base = UnsafeMutablePointer<JSONTapeEntry>.allocate(capacity: max(entries.count, 1))
-        entries.withUnsafeBufferPointer { buffer in
-            if let source = buffer.baseAddress { base.initialize(from: source, count: buffer.count) }
-        }
-        self.init(taking: base, count: entries.count)
-    }
-
-    deinit { base.deallocate() }
-
-    /// The entry at `index`; traps if it is out of range, as an array would (indexes come from
-    /// the tape itself, so that is a bug, never an input's fault).
-    @inline(__always)
-    subscript(index: Int) -> JSONTapeEntry {
-        precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "tape index out of range")
-        return base[index]
-    }
-
-    func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<JSONTapeEntry>) throws(E) -> R) throws(E) -> R {
-        try body(UnsafeBufferPointer(start: base, count: count))
-    }
-}
-
-/// The tape while it is being built: a buffer grown by hand, so adding an entry is a store and
-/// an increment (no uniqueness or capacity bookkeeping of an `Array` per value). `finished()`
-/// hands the buffer over to a `JSONTape` without copying it.
-///
-/// Owned by one `parseTape` call (noncopyable: the buffer is freed exactly once, by the builder
-/// when parsing throws, by the `JSONTape` otherwise); never shared.
-struct JSONTapeBuilder: ~Copyable {
-    private(set) var base: UnsafeMutablePointer<JSONTapeEntry>
-    private(set) var count = 0
-    private var capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
-    }
-
-    deinit { base.deallocate() }
-
-    /// Makes room for `n` more entries (`n` at most 16: growing doubles a capacity of at least
-    /// 16). The parser reserves two (a member's key and value) once per value and then appends
-    /// without a check each (measured: 24,556 → 23,631 instructions per 3.6 KB review).
-    @inline(__always)
-    mutating func reserve(_ n: Int) {
-        if count &+ n > capacity { (base, capacity) = JSONTapeBuilder.grown(base, count: count, capacity: capacity) }
-    }
-
-    /// Appends `entry` into room made by `reserve` (asserted in debug builds, where the test
-    /// suite's generated documents run; the fuzzer's ASan build would catch an overrun).
-    @inline(__always)
-    mutating func appendReserved(_ entry: JSONTapeEntry) {
-        assert(count < capacity, "tape entry appended without a reserve")
-        (base + count).initialize(to: entry)
-        count &+= 1
-    }
-
-    /// The entry at `index`, which must be below `count`: the parser only passes indexes of
-    /// entries it appended (open containers). Addressors, so `tape[k].next = n` stores that one
-    /// field (with a getter and setter the whole entry was read and written back).
-    @inline(__always)
-    subscript(index: Int) -> JSONTapeEntry {
-        unsafeAddress { UnsafePointer(base + index) }
-        nonmutating unsafeMutableAddress { base + index }
-    }
-
-    /// A buffer twice as large holding the same entries (the old one is freed). Static, so
-    /// the builder's fields never leave registers in the parser's loop.
-    @inline(never)
-    private static func grown(_ base: UnsafeMutablePointer<JSONTapeEntry>, count: Int,
-                              capacity: Int) -> (UnsafeMutablePointer<JSONTapeEntry>, Int) {
-        let larger = UnsafeMutablePointer<JSONTapeEntry>.allocate(capacity: capacity * 2)
-        larger.moveInitialize(from: base, count: count)
-        base.deallocate()
-        return (larger, capacity * 2)
-    }
-
-    /// The finished tape, owning this buffer (unused capacity stays allocated: at most as
-    /// much as an array grown by doubling would hold).
-    consuming func finished() -> JSONTape {
-        let tape = JSONTape(taking: base, count: count)
-        discard self
-        return tape
-    }
-}
-
 extension JSONParser {
     /// The largest input the tape can index (offsets are 32-bit; kube-apiserver bodies are
     /// bounded far below this by the server's body limit).
     static let tapeByteLimit = Int(UInt32.max) - 1
 
+    /// Inputs up to this many bytes get a tape with room for the most entries they can hold
+    /// (`boundedTapeCapacity`), so `parseTape` makes no room check per value (measured:
+    /// 44,463 → 43,102 instructions per 3.6 KB review; the check's capacity no longer took a
+    /// register in the loop). That tape is reserved at eight bytes per input byte and trimmed
+    /// once built (`JSONTapeBuilder.finished`): 16 MiB at most while parsing, for this limit.
+    /// Larger inputs grow their tape from a guess, checked per value.
+    static let boundedTapeInputLimit = 2 << 20
+
+    /// Room for every entry an input of `count` bytes nested at most `maxDepth` deep can put
+    /// on the tape, with the two-entry slack `parseTape`'s appends assume. At the top of the
+    /// value loop, with `i` at the next value (or key), the entries so far have distinct first
+    /// bytes before `i`, and every entry but the root and each container's first child has a
+    /// ',' or ':' of its own before `i`, as has every closed non-empty container its closer:
+    /// so `i >= 2 * entries - 1 - open`, with `open <= maxDepth` non-empty containers still
+    /// open. One iteration appends at most two entries, with `i < count`; hence
+    /// `entries + 2 <= (count + maxDepth) / 2 + 2`.
+    static func boundedTapeCapacity(_ count: Int, maxDepth: Int) -> Int {
+        (count + maxDepth) / 2 + 3
+    }
+
     /// Parses the whole input into a tape (RFC 8259, the choices listed on `JSONParser`);
-    /// `capacity` is the first guess at its entry count.
+    /// `capacity` is the first guess at its entry count, or with `bounded` the room it can need
+    /// at most (`boundedTapeCapacity`, for inputs up to `boundedTapeInputLimit`), in which
+    /// case no room is checked while parsing. Two specialisations of one loop: `bounded` is a
+    /// constant in each caller (`@inline(__always)`), and its checks fold away.
     /// Iterative, and with no stack of its own: while a container is open, its tape entry's
     /// `next` holds the enclosing container's index (overwritten with its final value when it
     /// closes) and its `end` counts its members as they complete, in place (a register for
@@ -154,7 +72,8 @@ extension JSONParser {
     /// Each value is one entry; nothing else is allocated (escaped strings are checked, not
     /// decoded, here). The cursor, the input's base and end live in locals for the hot loop;
     /// every read is checked against `end` first. Error messages are built out of line.
-    mutating func parseTape(capacity: Int) throws(JSONParseError) -> JSONTapeBuilder {
+    @inline(__always)
+    mutating func parseTape(capacity: Int, bounded: Bool) throws(JSONParseError) -> JSONTapeBuilder {
         // A local (not an inout parameter), so its fields stay in registers in the loop. Made
         // before the input checks: measured, the loop's registers come out better this way
         // (about 700 fewer instructions per 3.6 KB review); the checks rarely fail.
@@ -163,38 +82,53 @@ extension JSONParser {
         guard let p = bytes.baseAddress, end > 0 else { throw JSONParser.endOfInput(at: 0, expecting: "a value") }
         let end = self.end
         var i = 0
-        // The innermost open container: `container` is its tape index times two, plus one if it
-        // is an object (-2 at top level), so its kind takes no register of its own (measured:
-        // 23,631 → 23,226 instructions per 3.6 KB review). `depthLeft` counts how many more may
-        // open: one register for the depth and the limit (with the addressors above, 26,830 →
-        // 24,790: fewer of the loop's locals spilled).
-        var container = -2
+        // The innermost open container: `container` is its entry's byte offset from the tape's
+        // first entry (index times 16), so counting a member, reading its kind and closing it
+        // are each one access (its kind read from the tape, not kept in a bit of `container`:
+        // 42,400 → 41,877 instructions per 3.6 KB review). At top level it is -16: the
+        // builder's sentinel slot before the first entry, an array, so "is the container an
+        // object" needs no top-level test. `depthLeft` counts how many more may open: one
+        // register for the depth and the limit (with the addressors above, 26,830 → 24,790:
+        // fewer of the loop's locals spilled).
+        var container = -16
         var depthLeft = self.maxDepth
+        i = JSONParser.skipWhitespace(p, i, end)
+        // The byte at `i` when a value (or key) starts, 0 at the end of input (no value or key
+        // starts with it; a real 0 byte fails the same way, told apart by `i < end`): each way
+        // into the loop has just looked at it, so the loop neither tests `i < end` nor loads
+        // it again (41,877 → 41,718 instructions per 3.6 KB review).
+        var look: UInt8 = i < end ? p[i] : 0
         nextValue: while true {
             // Room for this value's entry and, in an object, its key's: every append below until
-            // the next `continue nextValue` or return is one of these two.
-            tape.reserve(2)
-            i = JSONParser.skipWhitespace(p, i, end)
+            // the next `continue nextValue` or return is one of these two. (A bounded tape has
+            // room for all: see `boundedTapeCapacity`.)
+            if !bounded { tape.reserve(2) }
+            // `i` is at the value (or its key), past any whitespace: skipped before the loop,
+            // after an opening byte and after a comma.
             // Inside an object every value is a member's: its key and colon come first.
             // (Written out here: as a function, the optimiser declines to inline it; measured
             // again with `@inline(__always)`: still a call, 11,000 more instructions per review.)
-            if container & 1 != 0 {
-                guard i < end else { throw JSONParser.endOfInput(at: i, expecting: "an object key") }
-                guard p[i] == UInt8(ascii: "\"") else { throw JSONParser.expectedKey(p[i], at: i) }
+            if tape[byteOffset: container].kind == .object {
+                guard look == UInt8(ascii: "\"") else {
+                    guard i < end else { throw JSONParser.endOfInput(at: i, expecting: "an object key") }
+                    throw JSONParser.expectedKey(look, at: i)
+                }
                 let afterKey = try appendString(p, i, end, &tape)
                 // Compact JSON: the colon right after the key and no whitespace after it (a
                 // byte above 0x20 is not whitespace), so skip the general path's re-checks.
                 if afterKey &+ 1 < end, p[afterKey] == UInt8(ascii: ":"), p[afterKey &+ 1] > 0x20 {
                     i = afterKey &+ 1
+                    look = p[i]
                 } else {
                     i = JSONParser.skipWhitespace(p, afterKey, end)
                     guard i < end else { throw JSONParser.endOfInput(at: i, expecting: "':' after object key") }
                     guard p[i] == UInt8(ascii: ":") else { throw JSONParser.expectedColon(at: i) }
                     i = JSONParser.skipWhitespace(p, i + 1, end)
+                    look = i < end ? p[i] : 0
                 }
             }
-            guard i < end else { throw JSONParser.endOfInput(at: i, expecting: "a value") }
-            let c = p[i]
+            // Every case but the default has a byte of the input in `c`, so `i < end` there.
+            let c = look
             let at = UInt32(truncatingIfNeeded: i)
             switch c {
             case UInt8(ascii: "\""):
@@ -207,16 +141,23 @@ extension JSONParser {
                 // becomes UInt32.max, which no index reaches: an entry takes at least one input
                 // byte, and inputs are shorter than `tapeByteLimit`).
                 tape.appendReserved(JSONTapeEntry(kind: opensObject ? .object : .array, flag: false, start: at,
-                                                  end: 0, next: UInt32(truncatingIfNeeded: container &>> 1)))
+                                                  end: 0, next: UInt32(truncatingIfNeeded: container &>> 4)))
                 i &+= 1  // i < end
                 // Compact JSON: no whitespace after the opening byte (one look at it).
-                if i < end, p[i] > 0x20 {} else { i = JSONParser.skipWhitespace(p, i, end) }
+                look = 0
+                if i < end {
+                    look = p[i]
+                    if look <= 0x20 {
+                        i = JSONParser.skipWhitespace(p, i, end)
+                        look = i < end ? p[i] : 0
+                    }
+                }
                 // "{}" and "[]": the closing byte is the opening one plus 2 in ASCII.
-                if i < end, p[i] == c &+ 2 {
+                if look == c &+ 2 {
                     i += 1
                     tape[index].next = UInt32(truncatingIfNeeded: tape.count)
                 } else {
-                    container = index &<< 1 | (opensObject ? 1 : 0)
+                    container = index &<< 4
                     depthLeft -= 1
                     continue nextValue
                 }
@@ -235,40 +176,56 @@ extension JSONParser {
                 i = try expectLiteral(p, i, end, "null", word: JSONParser.nullWord)
                 tape.appendReserved(JSONTapeEntry(kind: .null, flag: false, start: at, end: 0, next: UInt32(truncatingIfNeeded: tape.count &+ 1)))
             default:
+                guard i < end else { throw JSONParser.endOfInput(at: i, expecting: "a value") }
                 throw JSONParser.unexpected(c, at: i, expecting: "a value")
             }
 
             // A value is complete: count it in the innermost open container (its entry's `end`),
             // closing as many as end here.
             while true {
+                // The byte after the value, past whitespace: 0 at the end of input (neither a
+                // separator nor a closer), so `i < end` is tested once and the byte loaded once.
                 // One look for compact JSON first (20,644 → 20,178 instructions per 3.6 KB
-                // review; the same at the top of the value loop measured 1,000 worse).
-                if i < end, p[i] > 0x20 {} else { i = JSONParser.skipWhitespace(p, i, end) }
+                // review).
+                var c: UInt8 = 0
+                if i < end {
+                    c = p[i]
+                    if c <= 0x20 {
+                        i = JSONParser.skipWhitespace(p, i, end)
+                        c = i < end ? p[i] : 0
+                    }
+                }
                 guard container >= 0 else {
-                    guard i == end else { throw JSONParser.afterTopLevelValue(p[i], at: i) }
+                    guard i == end else { throw JSONParser.afterTopLevelValue(c, at: i) }
                     return tape
                 }
-                tape[container &>> 1].end &+= 1
-                let isObject = container & 1 != 0
-                guard i < end else { throw JSONParser.endOfInputInContainer(at: i, isObject: isObject) }
-                let c = p[i]
+                tape[byteOffset: container].end &+= 1
                 if c == UInt8(ascii: ",") {
-                    i += 1
+                    // Whitespace after the comma is skipped here, so the value loop starts at
+                    // the value (one look for compact JSON).
+                    i &+= 1  // i < end: c is a byte of the input
+                    look = 0
+                    if i < end {
+                        look = p[i]
+                        if look <= 0x20 {
+                            i = JSONParser.skipWhitespace(p, i, end)
+                            look = i < end ? p[i] : 0
+                        }
+                    }
                     continue nextValue
                 }
+                let isObject = tape[byteOffset: container].kind == .object
                 guard c == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else {
+                    guard i < end else { throw JSONParser.endOfInputInContainer(at: i, isObject: isObject) }
                     throw JSONParser.expectedSeparator(c, at: i, isObject: isObject)
                 }
-                i += 1
-                let closing = container &>> 1
-                let enclosing = tape[closing].next
-                tape[closing].next = UInt32(truncatingIfNeeded: tape.count)
+                i &+= 1  // i < end: c is a byte of the input
+                let enclosing = tape[byteOffset: container].next
+                tape[byteOffset: container].next = UInt32(truncatingIfNeeded: tape.count)
                 depthLeft &+= 1  // at most maxDepth again
-                if enclosing == UInt32.max {
-                    container = -2
-                } else {
-                    container = Int(enclosing) &<< 1 | (tape[Int(enclosing)].kind == .object ? 1 : 0)
-                }
+                // UInt32.max (top level) as -1, so -16: no index reaches 2^31 (an input of at
+                // most `tapeByteLimit` bytes has at most half as many entries).
+                container = Int(Int32(bitPattern: enclosing)) &<< 4
             }
         }
     }
@@ -301,7 +258,7 @@ extension JSONParser {
     @inline(__always)
     private mutating func appendString(_ p: UnsafePointer<UInt8>, _ quote: Int, _ end: Int,
                                        _ tape: inout JSONTapeBuilder) throws(JSONParseError) -> Int {
-        let start = quote + 1
+        let start = quote &+ 1  // quote < end: no overflow check (one `jo` a string)
         // Appended first and its end written last: an escape marks the entry itself, so no
         // flag has to live through the scan (it left a register: 3 instructions a string).
         let entry = tape.count
@@ -327,15 +284,13 @@ extension JSONParser {
                 if p[j] == UInt8(ascii: "\"") { break }
             }
             // Not the closing quote: a backslash, a control character or a non-ASCII lead byte.
-            let c = p[j]
-            if c == UInt8(ascii: "\\") {
-                tape[entry].flag = true
-                j = try checkEscape(p, j, end)
-            } else if c >= 0x80 {
-                j = try validateUTF8Sequence(at: j)
-            } else {
-                throw JSONParser.controlCharacter(c, at: j)
-            }
+            // The rest of the string is checked out of line, so this loop has no call in it and
+            // the parser's registers are not spilled around every string for the calls' sake
+            // (44,855 → 44,463 instructions per 3.6 KB review, with its one escaped string).
+            let (quote, escaped) = try finishString(p, j, end)
+            if escaped { tape[entry].flag = true }
+            j = quote
+            break
         }
         tape[entry].end = UInt32(truncatingIfNeeded: j)
         return j &+ 1  // j < end: no overflow check needed
@@ -359,7 +314,7 @@ extension JSONParser {
     /// returns the index after it. The one-character escapes (most of them: quotes in embedded
     /// JSON) are checked in place; `\u` escapes and errors go to `decodeEscape`.
     @inline(__always)
-    private mutating func checkEscape(_ p: UnsafePointer<UInt8>, _ j: Int, _ end: Int) throws(JSONParseError) -> Int {
+    mutating func checkEscape(_ p: UnsafePointer<UInt8>, _ j: Int, _ end: Int) throws(JSONParseError) -> Int {
         if j + 1 < end {
             switch p[j + 1] {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
