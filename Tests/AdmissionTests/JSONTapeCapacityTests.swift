@@ -2,8 +2,8 @@
 import Testing
 @testable import Admission
 
-/// `JSONParser.parseTape` makes no room check per value for inputs up to
-/// `boundedTapeInputLimit`: it relies on `boundedTapeCapacity`. These inputs put the most
+/// `JSONParser.parseTape` makes no room check per value for inputs that `usesBoundedTape`:
+/// it relies on `boundedTapeCapacity`. These inputs put the most
 /// entries per byte on the tape (containers opened to the depth limit, then one-digit
 /// elements), complete, cut off and overflowing the depth limit, and are held to the reference
 /// parser (in debug builds `appendReserved` also asserts every append has room). Owned by the
@@ -52,8 +52,15 @@ struct JSONTapeCapacityTests {
     }
 
     /// Inputs just above the limit take the growing tape (checked per value), just below it
-    /// the bounded one; both agree with the reference.
+    /// the bounded one; both agree with the reference. The limit is where the reservation
+    /// stops fitting `boundedTapeEntryLimit` at the default depth.
     @Test func bothSidesOfTheBoundedInputLimit() {
+        let limit = JSONParser.boundedTapeInputLimit, depth = JSONParser.defaultMaxDepth
+        #expect(JSONParser.usesBoundedTape(limit, maxDepth: depth))
+        #expect(!JSONParser.usesBoundedTape(limit + 1, maxDepth: depth))
+        #expect(JSONParser.usesBoundedTape(3_646, maxDepth: depth))
+        #expect(!JSONParser.usesBoundedTape(1_013_046, maxDepth: depth))
+        #expect(!JSONParser.usesBoundedTape(limit, maxDepth: depth + 2))
         for size in [JSONParser.boundedTapeInputLimit - 1, JSONParser.boundedTapeInputLimit, JSONParser.boundedTapeInputLimit + 1] {
             // "[1,1,...,1]" padded with spaces before the closer to exactly `size` bytes.
             let elements = (size - 2 + 1) / 2 - 1

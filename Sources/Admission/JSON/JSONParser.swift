@@ -73,7 +73,7 @@ public struct JSONParser {
     static func tapeResult(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<JSONTape, JSONParseError> {
         var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
         do throws(JSONParseError) {
-            if bytes.count <= boundedTapeInputLimit {
+            if usesBoundedTape(bytes.count, maxDepth: parser.maxDepth) {
                 return .success(try parser.parseBoundedTape().finished())
             }
             return .success(try parser.parseGrownTape().finished())
@@ -82,8 +82,8 @@ public struct JSONParser {
         }
     }
 
-    /// `parseTape` for inputs up to `boundedTapeInputLimit`: room for the most entries they
-    /// can hold, no check per value.
+    /// `parseTape` for inputs that `usesBoundedTape`: room for the most entries they can
+    /// hold, no check per value.
     @inline(never)
     mutating func parseBoundedTape() throws(JSONParseError) -> JSONTapeBuilder {
         try parseTape(capacity: JSONParser.boundedTapeCapacity(end, maxDepth: maxDepth), bounded: true)

@@ -39,13 +39,26 @@ extension JSONParser {
     /// bounded far below this by the server's body limit).
     static let tapeByteLimit = Int(UInt32.max) - 1
 
-    /// Inputs up to this many bytes get a tape with room for the most entries they can hold
-    /// (`boundedTapeCapacity`), so `parseTape` makes no room check per value (measured:
-    /// 44,463 → 43,102 instructions per 3.6 KB review; the check's capacity no longer took a
-    /// register in the loop). That tape is reserved at eight bytes per input byte and trimmed
-    /// once built (`JSONTapeBuilder.finished`): 16 MiB at most while parsing, for this limit.
-    /// Larger inputs grow their tape from a guess, checked per value.
-    static let boundedTapeInputLimit = 2 << 20
+    /// Inputs whose most entries (`boundedTapeCapacity`) fit in this many get a tape with room
+    /// for all of them, so `parseTape` makes no room check per value (measured: 44,463 →
+    /// 43,102 instructions per 3.6 KB review; the check's capacity no longer took a register
+    /// in the loop). That tape is reserved at eight bytes per input byte and trimmed once built
+    /// (`JSONTapeBuilder.finished`). The limit, 120 KiB of entries, keeps the reservation
+    /// under glibc's default mmap threshold (128 KiB): it then comes from the heap, where its
+    /// untouched part costs nothing. Reserved for inputs up to 2 MiB, a large review's tape was
+    /// mapped afresh on every parse and faulted in page by page: 420 page faults and a
+    /// mmap/mremap/munmap per 1 MB review, 1,448 reviews/s against 2,409 before (fewer
+    /// instructions, 40 % slower). Larger inputs grow their tape from a guess, checked per value.
+    static let boundedTapeEntryLimit = 7_680
+
+    /// The largest input that gets the bounded tape at `defaultMaxDepth`: 14,843 bytes, the
+    /// last size for which `boundedTapeCapacity` is within `boundedTapeEntryLimit`.
+    static let boundedTapeInputLimit = (boundedTapeEntryLimit - 3) * 2 + 1 - defaultMaxDepth
+
+    /// Whether an input of `count` bytes parsed with `maxDepth` gets the bounded tape.
+    static func usesBoundedTape(_ count: Int, maxDepth: Int) -> Bool {
+        boundedTapeCapacity(count, maxDepth: maxDepth) <= boundedTapeEntryLimit
+    }
 
     /// Room for every entry an input of `count` bytes nested at most `maxDepth` deep can put
     /// on the tape, with the two-entry slack `parseTape`'s appends assume. At the top of the

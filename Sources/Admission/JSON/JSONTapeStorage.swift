@@ -91,7 +91,7 @@ struct JSONTapeBuilder: ~Copyable {
     /// Makes room for `n` more entries (`n` at most 16: growing doubles a capacity of at least
     /// 16). The parser reserves two (a member's key and value) once per value and then appends
     /// without a check each (measured: 24,556 → 23,631 instructions per 3.6 KB review); for
-    /// inputs up to `JSONParser.boundedTapeInputLimit` it reserves the most the input can
+    /// inputs that `JSONParser.usesBoundedTape` it reserves the most the input can
     /// need up front instead and never calls this.
     @inline(__always)
     mutating func reserve(_ n: Int) {
