@@ -8,7 +8,7 @@ test:            ## build and run every test (what CI runs)
 	scripts/test.sh
 
 bench:           ## the webhook against nginx, same machine, same load (README Performance)
-	scripts/bench.sh --duration 8 --rounds 2
+	scripts/bench.sh --duration 8 --rounds 3
 
 icount:          ## instructions per review and per request against nginx (callgrind: repeatable)
 	scripts/icount.sh

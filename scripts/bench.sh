@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the webhook against nginx (same certificate, same machine, same load settings),
-# alternating the two servers in one run, and prints req/s, latency and the ratio to nginx.
+# alternating the two servers load by load (back to back, the order swapped every round), and
+# prints the best req/s and latency of the rounds, their ratio to nginx, and the ratio of each
+# back-to-back pair with its median.
 #
 # Usage: scripts/bench.sh [--duration SECONDS] [--rounds N] [--body FILE] [--big-body FILE] [--threads N]
 # Needs: nginx, wrk, h2load (Debian: nginx-light wrk nghttp2-client); installs them if missing.
@@ -76,6 +78,7 @@ h1_new_conn() { # full handshake per request: h2load over HTTP/1.1, one request 
 }
 
 declare -A best
+declare -A pairs # "KEY" -> space-separated per-round ratios (webhook / nginx, back to back)
 record() { # record KEY VALUE (keeps the best of the rounds; for p99 the lowest)
   local key=$1 value=$2
   if [ -z "${best[$key]:-}" ]; then best[$key]=$value; return; fi
@@ -86,23 +89,44 @@ record() { # record KEY VALUE (keeps the best of the rounds; for p99 the lowest)
   fi
   return 0
 }
+pair() { # pair KEY OURS NGINX: the ratio of one back-to-back pair
+  pairs[$1]="${pairs[$1]:-} $(awk -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "nan" }')"
+}
+
+# One load at a time, the two servers back to back (seconds apart, so that what else the
+# machine runs weighs on both alike), the order swapped every round.
+measure() { # measure KEY COMMAND... (the command gets the URL last and prints "rps [p99 errors]")
+  local key=$1; shift
+  local first=ours second=nginx
+  [ $((round % 2)) = 0 ] && { first=nginx; second=ours; }
+  local who url rps p99 errs
+  declare -A got
+  for who in $first $second; do
+    url=${who}_url
+    read -r rps p99 errs < <("$@" "${!url}")
+    got[$who]=$rps
+    record "$who.$key.rps" "$rps"
+    if [ -n "${p99:-}" ]; then record "$who.$key.p99" "$p99"; got[$who.p99]=$p99; fi
+    [ "${errs:-0}" = 0 ] || [ "$who" = ours ] || echo "warning: $who had $errs failed requests ($key)" >&2
+  done
+  pair "$key" "${got[ours]}" "${got[nginx]}"
+  last_nginx=${got[nginx]}
+  [ -n "${got[ours.p99]:-}" ] && pair "$key.p99" "${got[ours.p99]}" "${got[nginx.p99]}"
+  return 0
+}
+h2_streams() { h2_run "$1" 16 8 2>/dev/null; }
+h2_big() { h2_run "$1" 4 1 "$big_body" 2>/dev/null; }
 
 for round in $(seq "$rounds"); do
-  for who in ours nginx; do
-    url=${who}_url; url=${!url}
-    read -r rps p99 errs < <(wrk_run "$url")
-    record "$who.h1.rps" "$rps"; record "$who.h1.p99" "$p99"
-    [ "${errs:-0}" = 0 ] || [ "$who" = ours ] || echo "warning: $who had $errs failed requests under wrk" >&2
-    if [ "$who" = ours ]; then
-      # The same load on a route that runs no policy (POST /livez is answered 405 after the
-      # body is read): what the transport alone reaches, to split the gap to nginx.
-      read -r rps _ _ < <(wrk_run "https://127.0.0.1:$ours_port/livez")
-      record "ours.h1transport.rps" "$rps"
-    fi
-    record "$who.h2.rps" "$(h2_run "$url" 16 8 2>/dev/null)"
-    record "$who.newconn.rps" "$(h1_new_conn "$url")"
-    [ -n "$big_body" ] && record "$who.big.rps" "$(h2_run "$url" 4 1 "$big_body" 2>/dev/null)"
-  done
+  measure h1 wrk_run
+  # The same load on a route that runs no policy (POST /livez is answered 405 after the body
+  # is read): what the transport alone reaches, to split the gap to nginx.
+  read -r rps _ _ < <(wrk_run "https://127.0.0.1:$ours_port/livez")
+  record "ours.h1transport.rps" "$rps"
+  pair h1transport "$rps" "$last_nginx"
+  measure h2 h2_streams
+  measure newconn h1_new_conn
+  [ -n "$big_body" ] && measure big h2_big
 done
 rss_kib() { awk '/^VmRSS:/ { s += $2 } END { print s + 0 }' "$@" 2>/dev/null; }
 ours_rss=$(rss_kib "/proc/$ours_pid/status")
@@ -110,12 +134,20 @@ nginx_rss=$(rss_kib $(for p in $(pgrep -f "nginx: (master|worker)"); do echo "/p
 inprocess=$(.build/release/serverless-mesh-webhook replay --quiet --bench 30000 --webhook mutate "$body" | awk '/bench:/ { for (i = 1; i <= NF; i++) if ($(i+1) == "reviews/s,") print $i }')
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-printf '\n%-44s %14s %14s %8s\n' "load" "webhook" "nginx" "ratio"
-printf '%-44s %14s %14s %8s\n' "HTTP/1.1 keep-alive, wrk 16 conns (req/s)" "${best[ours.h1.rps]}" "${best[nginx.h1.rps]}" "$(ratio "${best[ours.h1.rps]}" "${best[nginx.h1.rps]}")"
-printf '%-44s %14s %14s %8s\n' "  same load, no policy (POST /livez, 405)" "${best[ours.h1transport.rps]}" "${best[nginx.h1.rps]}" "$(ratio "${best[ours.h1transport.rps]}" "${best[nginx.h1.rps]}")"
-printf '%-44s %14s %14s %8s\n' "HTTP/1.1 keep-alive, wrk p99 (µs)" "${best[ours.h1.p99]}" "${best[nginx.h1.p99]}" "$(ratio "${best[ours.h1.p99]}" "${best[nginx.h1.p99]}")"
-printf '%-44s %14s %14s %8s\n' "HTTP/2, h2load 16 conns x 8 streams (req/s)" "${best[ours.h2.rps]}" "${best[nginx.h2.rps]}" "$(ratio "${best[ours.h2.rps]}" "${best[nginx.h2.rps]}")"
-printf '%-44s %14s %14s %8s\n' "new TLS connection per request (req/s)" "${best[ours.newconn.rps]}" "${best[nginx.newconn.rps]}" "$(ratio "${best[ours.newconn.rps]}" "${best[nginx.newconn.rps]}")"
-[ -n "$big_body" ] && printf '%-44s %14s %14s %8s\n' "1 MB review, h2load 4 connections (req/s)" "${best[ours.big.rps]}" "${best[nginx.big.rps]}" "$(ratio "${best[ours.big.rps]}" "${best[nginx.big.rps]}")"
+median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) printf "%.2f", v[(NR + 1) / 2]; else printf "%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+row() { # row LABEL KEY [FIELD]: best of the rounds for each server, their ratio, the median of the back-to-back ratios and those ratios
+  local ours=${best[ours.$2.${3:-rps}]:-} nginx=${best[nginx.$2.${3:-rps}]:-} key=$2
+  [ "${3:-rps}" = p99 ] && key=$2.p99
+  [ "$2" = h1transport ] && nginx=${best[nginx.h1.rps]}
+  printf '%-44s %10s %10s %6s %7s  %s\n' "$1" "$ours" "$nginx" "$(ratio "$ours" "$nginx")" "$(median "${pairs[$key]:-}")" \
+    "$(tr ' ' '\n' <<<"${pairs[$key]:-}" | grep -v '^$' | awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 }')"
+}
+printf '\n%-44s %10s %10s %6s %7s  %s\n' "load (best of $rounds rounds; pairs back to back)" "webhook" "nginx" "ratio" "median" "ratio of each pair"
+row "HTTP/1.1 keep-alive, wrk 16 conns (req/s)" h1
+row "  same load, no policy (POST /livez, 405)" h1transport
+row "HTTP/1.1 keep-alive, wrk p99 (µs)" h1 p99
+row "HTTP/2, h2load 16 conns x 8 streams (req/s)" h2
+row "new TLS connection per request (req/s)" newconn
+[ -n "$big_body" ] && row "1 MB review, h2load 4 connections (req/s)" big
 printf '%-44s %14s %14s %8s\n' "RSS after the runs (MiB; nginx: all processes)" "$((ours_rss / 1024))" "$((nginx_rss / 1024))" "$(ratio "$ours_rss" "$nginx_rss")"
 printf '%-44s %14s\n' "in-process pipeline, 1 thread (reviews/s)" "$inprocess"
