@@ -77,80 +77,127 @@ struct EnvelopeReader {
 
     // MARK: The request
 
-    /// Reads the known members of `request` in one scan (unknown ones are never decoded: no
-    /// strings are built for them); a repeated key counts with its last value.
-    private func request(at fields: Int) throws(AdmissionReviewError) -> AdmissionRequest {
-        var uidAt = Self.absent, kindAt = Self.absent, resourceAt = Self.absent, operationAt = Self.absent
-        var subResourceAt = Self.absent, requestKindAt = Self.absent, requestResourceAt = Self.absent
-        var nameAt = Self.absent, namespaceAt = Self.absent, userInfoAt = Self.absent, objectAt = Self.absent
-        var oldObjectAt = Self.absent, dryRunAt = Self.absent, optionsAt = Self.absent
-        forEachMember(of: fields) { key, value in
-            switch key.count {
-            case 3: if key.equals("uid") { uidAt = value }
-            case 4:
-                if key.equals("kind") { kindAt = value } else if key.equals("name") { nameAt = value }
-            case 6:
-                if key.equals("object") { objectAt = value } else if key.equals("dryRun") { dryRunAt = value }
-            case 7: if key.equals("options") { optionsAt = value }
-            case 8:
-                if key.equals("resource") { resourceAt = value } else if key.equals("userInfo") { userInfoAt = value }
-            case 9:
-                if key.equals("operation") { operationAt = value }
-                else if key.equals("namespace") { namespaceAt = value }
-                else if key.equals("oldObject") { oldObjectAt = value }
-            case 11:
-                if key.equals("subResource") { subResourceAt = value } else if key.equals("requestKind") { requestKindAt = value }
-            case 15: if key.equals("requestResource") { requestResourceAt = value }
-            default: break
+    /// The members of `request` the reader keeps: slots of `RequestMembers`.
+    enum RequestMember: Int {
+        case uid, kind, resource, operation, subResource, requestKind, requestResource
+        case name, namespace, userInfo, object, oldObject, dryRun, options
+    }
+
+    /// The tape index of each known member of `request` (`absent` where there is none).
+    struct RequestMembers {
+        private var slots: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) =
+            (absent, absent, absent, absent, absent, absent, absent, absent, absent, absent, absent, absent, absent, absent)
+
+        subscript(member: RequestMember) -> Int {
+            @inline(__always) get {
+                withUnsafeBytes(of: slots) { $0.load(fromByteOffset: member.rawValue &* MemoryLayout<Int>.stride, as: Int.self) }
             }
         }
-        // The checks in the order of the view-based decoder: the first problem is the one named.
-        guard uidAt != Self.absent, let uid = try optionalString(uidAt, "request.uid") else { throw .missing("request.uid") }
-        guard !uid.isEmpty else { throw .empty("request.uid") }
-        guard kindAt != Self.absent,
-              let (kindGroup, kindVersion, kindName, kindOrigins) = try groupVersionName(kindAt, third: "kind", "request.kind")
-        else { throw .missing("request.kind") }
+
+        /// Sets slot `slot` (a `RequestMember`'s raw value, or -1 for none: ignored).
+        @inline(__always)
+        mutating func set(_ slot: Int, _ value: Int) {
+            guard slot >= 0 else { return }
+            withUnsafeMutableBytes(of: &slots) { $0.storeBytes(of: value, toByteOffset: slot &* MemoryLayout<Int>.stride, as: Int.self) }
+        }
+    }
+
+    /// The `RequestMember` slot named by `key`, or -1: the length and last byte pick the one
+    /// name it can be (all differ), so a key is compared once.
+    @inline(__always)
+    private static func requestSlot(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+        let name: StaticString, member: RequestMember
+        let last = key.isEmpty ? 0 : key[key.count &- 1]
+        switch key.count {
+        case 3: (name, member) = ("uid", .uid)
+        case 4: (name, member) = last == UInt8(ascii: "d") ? ("kind", .kind) : ("name", .name)
+        case 6: (name, member) = last == UInt8(ascii: "t") ? ("object", .object) : ("dryRun", .dryRun)
+        case 7: (name, member) = ("options", .options)
+        case 8: (name, member) = last == UInt8(ascii: "e") ? ("resource", .resource) : ("userInfo", .userInfo)
+        case 9:
+            switch last {
+            case UInt8(ascii: "n"): (name, member) = ("operation", .operation)
+            case UInt8(ascii: "e"): (name, member) = ("namespace", .namespace)
+            default: (name, member) = ("oldObject", .oldObject)
+            }
+        case 11: (name, member) = last == UInt8(ascii: "e") ? ("subResource", .subResource) : ("requestKind", .requestKind)
+        case 15: (name, member) = ("requestResource", .requestResource)
+        default: return -1
+        }
+        return key.equals(name) ? member.rawValue : -1
+    }
+
+    /// Reads the known members of `request` in one scan (unknown ones are never decoded: no
+    /// strings are built for them); a repeated key counts with its last value. Every check is
+    /// made first (`check`), then the Strings are made: a throw has no Strings to release (with
+    /// the two interleaved, the cleanups of the throws were most of this function's 11 KB).
+    private func request(at fields: Int) throws(AdmissionReviewError) -> AdmissionRequest {
+        var at = RequestMembers()
+        var k = fields &+ 1
+        for _ in 0..<Int(tape[fields].end) {
+            let key = tape[k]
+            let slot = key.flag ? escapedKey(k, Self.requestSlot)
+                : Self.requestSlot(UnsafeBufferPointer(rebasing: bytes[Int(key.start)..<Int(key.end)]))
+            at.set(slot, k &+ 1)
+            k = Int(tape[k &+ 1].next)
+        }
+        let (operation, kindAt, resourceAt, requestKindAt, requestResourceAt) = try check(at)
+        let uid = string(at[.uid])
+        let (kindGroup, kindVersion, kindName) = groupVersionName(kindAt)
         let kind = GroupVersionKind(group: consume kindGroup, version: consume kindVersion, kind: consume kindName)
-        guard resourceAt != Self.absent,
-              let (resourceGroup, resourceVersion, resourceName, resourceOrigins) = try groupVersionName(
-                  resourceAt, third: "resource", "request.resource", like: (kind.group, kind.version, kind.kind), at: kindOrigins)
-        else { throw .missing("request.resource") }
+        let (resourceGroup, resourceVersion, resourceName) = groupVersionName(
+            resourceAt, like: (kind.group, kind.version, kind.kind), at: kindAt)
         let resource = GroupVersionResource(group: consume resourceGroup, version: consume resourceVersion, resource: consume resourceName)
-        guard operationAt != Self.absent, let operation = try operation(operationAt) else { throw .missing("request.operation") }
-        let subResource = subResourceAt == Self.absent ? nil : try optionalString(subResourceAt, "request.subResource")
         var requestKind: GroupVersionKind?
-        if requestKindAt != Self.absent,
-           let (group, version, name, _) = try groupVersionName(requestKindAt, third: "kind", "request.requestKind",
-                                                                like: (kind.group, kind.version, kind.kind), at: kindOrigins) {
+        if let requestKindAt {
+            let (group, version, name) = groupVersionName(requestKindAt, like: (kind.group, kind.version, kind.kind), at: kindAt)
             requestKind = GroupVersionKind(group: consume group, version: consume version, kind: consume name)
         }
         var requestResource: GroupVersionResource?
-        if requestResourceAt != Self.absent,
-           let (group, version, name, _) = try groupVersionName(requestResourceAt, third: "resource", "request.requestResource",
-                                                                like: (resource.group, resource.version, resource.resource),
-                                                                at: resourceOrigins) {
+        if let requestResourceAt {
+            let (group, version, name) = groupVersionName(requestResourceAt, like: (resource.group, resource.version, resource.resource),
+                                                          at: resourceAt)
             requestResource = GroupVersionResource(group: consume group, version: consume version, resource: consume name)
         }
-        let name = nameAt == Self.absent ? nil : try optionalString(nameAt, "request.name")
-        let namespace = namespaceAt == Self.absent ? nil : try optionalString(namespaceAt, "request.namespace")
-        let userInfo = userInfoAt == Self.absent ? nil : try optionalObject(userInfoAt, "request.userInfo")
-        let object = objectAt == Self.absent || kindOf(objectAt) == .null ? nil : view(objectAt)
-        let oldObject = oldObjectAt == Self.absent || kindOf(oldObjectAt) == .null ? nil : view(oldObjectAt)
-        var dryRun = false
-        if dryRunAt != Self.absent {
-            let entry = tape[dryRunAt]
-            if entry.kind == .bool {
-                dryRun = entry.flag
-            } else if entry.kind != .null {
-                throw .wrongType("request.dryRun", expected: "a boolean", got: view(dryRunAt))
-            }
-        }
-        let options = optionsAt == Self.absent ? nil : try optionalObject(optionsAt, "request.options")
+        let dryRunAt = at[.dryRun]
         return AdmissionRequest(decoded: AdmissionRequest.Fields(
             uid: uid,
-            kind: kind, resource: resource, subResource: subResource, requestKind: requestKind, requestResource: requestResource,
-            name: name, namespace: namespace, operation: operation,
-            userInfo: userInfo, object: object, oldObject: oldObject, dryRun: dryRun, options: options))
+            kind: kind, resource: resource, subResource: optionalString(at[.subResource]),
+            requestKind: requestKind, requestResource: requestResource,
+            name: optionalString(at[.name]), namespace: optionalString(at[.namespace]), operation: operation,
+            userInfo: optionalView(at[.userInfo]), object: optionalView(at[.object]), oldObject: optionalView(at[.oldObject]),
+            dryRun: dryRunAt != Self.absent && tape[dryRunAt].kind == .bool && tape[dryRunAt].flag,
+            options: optionalView(at[.options])))
+    }
+
+    /// Every check of the request's members, in the order of the view-based decoder (the first
+    /// problem is the one named); no String is made. Returns the operation and where the
+    /// group/version/name objects' members are (nil for an optional one absent or null).
+    private func check(_ at: RequestMembers) throws(AdmissionReviewError)
+        -> (AdmissionOperation, kind: Origins, resource: Origins, requestKind: Origins?, requestResource: Origins?) {
+        let uidAt = at[.uid]
+        guard uidAt != Self.absent, try checkOptionalString(uidAt, "request.uid") else { throw .missing("request.uid") }
+        guard tape[uidAt].end > tape[uidAt].start else { throw .empty("request.uid") }
+        guard at[.kind] != Self.absent, let kind = try checkGroupVersionName(at[.kind], third: "kind", "request.kind")
+        else { throw .missing("request.kind") }
+        guard at[.resource] != Self.absent,
+              let resource = try checkGroupVersionName(at[.resource], third: "resource", "request.resource")
+        else { throw .missing("request.resource") }
+        guard at[.operation] != Self.absent, let operation = try operation(at[.operation]) else { throw .missing("request.operation") }
+        if at[.subResource] != Self.absent { _ = try checkOptionalString(at[.subResource], "request.subResource") }
+        let requestKind = at[.requestKind] == Self.absent ? nil
+            : try checkGroupVersionName(at[.requestKind], third: "kind", "request.requestKind")
+        let requestResource = at[.requestResource] == Self.absent ? nil
+            : try checkGroupVersionName(at[.requestResource], third: "resource", "request.requestResource")
+        if at[.name] != Self.absent { _ = try checkOptionalString(at[.name], "request.name") }
+        if at[.namespace] != Self.absent { _ = try checkOptionalString(at[.namespace], "request.namespace") }
+        if at[.userInfo] != Self.absent { try checkOptionalObject(at[.userInfo], "request.userInfo") }
+        let dryRunAt = at[.dryRun]
+        if dryRunAt != Self.absent, kindOf(dryRunAt) != .bool, kindOf(dryRunAt) != .null {
+            throw .wrongType("request.dryRun", expected: "a boolean", got: view(dryRunAt))
+        }
+        if at[.options] != Self.absent { try checkOptionalObject(at[.options], "request.options") }
+        return (operation, kind, resource, requestKind, requestResource)
     }
 
     /// `request.operation`: nil for null. The bytes are compared with the four names (the same
@@ -172,52 +219,78 @@ struct EnvelopeReader {
 
     // MARK: Group, version and kind or resource
 
-    /// Where the three strings of a decoded `{group, version, kind|resource}` object came from
-    /// (tape indexes; `absent` for a group that is absent or null), so that a later object can
-    /// share the Strings whose bytes are the same.
+    /// Where the three strings of a checked `{group, version, kind|resource}` object are (tape
+    /// indexes; `absent` for a group that is absent or null), so that a later object can share
+    /// the Strings whose bytes are the same.
     struct Origins {
         var group = absent
         var version = absent
         var name = absent
     }
 
-    /// The `group`, `version` and kind-or-resource members of the object at `value`, found in
-    /// one scan (`third` is "kind" or "resource"), or nil for null. `group` may be absent,
-    /// null or empty (the core group); the other two are required. A string whose raw bytes
-    /// equal those of the `earlier` one at the same place (`origins`) is that String, shared.
-    /// (The Strings come back as a tuple the caller consumes into its `GroupVersionKind`: a
-    /// struct of them, stored and then copied, cost three retains and releases per call.)
-    private func groupVersionName(_ value: Int, third: StaticString, _ field: String,
-                                  like earlier: (group: String, version: String, name: String) = ("", "", ""),
-                                  at origins: Origins = Origins())
-        throws(AdmissionReviewError) -> (group: String, version: String, name: String, origins: Origins)? {
+    /// Checks the `group`, `version` and kind-or-resource members of the object at `value`,
+    /// found in one scan (`third` is "kind" or "resource"), and returns where they are, or nil
+    /// for null. `group` may be absent, null or empty (the core group); the other two are
+    /// required non-empty strings.
+    private func checkGroupVersionName(_ value: Int, third: StaticString, _ field: String)
+        throws(AdmissionReviewError) -> Origins? {
         switch kindOf(value) {
         case .null: return nil
         case .object: break
         default: throw .wrongType(field, expected: "an object", got: view(value))
         }
-        var groupAt = Self.absent, versionAt = Self.absent, nameAt = Self.absent
-        forEachMember(of: value) { key, member in
-            if key.equals("group") { groupAt = member }
-            else if key.equals("version") { versionAt = member }
-            else if key.equals(third) { nameAt = member }
+        var at = Origins()
+        var k = value &+ 1
+        for _ in 0..<Int(tape[value].end) {
+            let key = tape[k]
+            // By length: "group" (5), "version" (7), "kind" (4) or "resource" (8) differ.
+            let slot = key.flag ? escapedKey(k) { Self.groupVersionSlot($0, third: third) }
+                : Self.groupVersionSlot(UnsafeBufferPointer(rebasing: bytes[Int(key.start)..<Int(key.end)]), third: third)
+            switch slot {
+            case 0: at.group = k &+ 1
+            case 1: at.version = k &+ 1
+            case 2: at.name = k &+ 1
+            default: break
+            }
+            k = Int(tape[k &+ 1].next)
         }
-        var group = ""
-        if groupAt != Self.absent {
-            switch kindOf(groupAt) {
-            case .string:
-                // A known group is looked up first (the reuse test first measured 280 instructions
-                // per review more: the literal is then returned as such, not copied).
-                group = knownName(groupAt) ?? string(groupAt, reusing: earlier.group, from: origins.group)
-            case .null: groupAt = Self.absent
-            default: throw .wrongType(field + ".group", expected: "a string", got: view(groupAt))
+        if at.group != Self.absent {
+            switch kindOf(at.group) {
+            case .string: break
+            case .null: at.group = Self.absent
+            default: throw .wrongType(field + ".group", expected: "a string", got: view(at.group))
             }
         }
-        try requireString(versionAt, "version", field)
-        let version = string(versionAt, reusing: earlier.version, from: origins.version)
-        try requireString(nameAt, "\(third)", field)
-        let name = string(nameAt, reusing: earlier.name, from: origins.name)
-        return (group, version, name, Origins(group: groupAt, version: versionAt, name: nameAt))
+        try requireString(at.version, "version", field)
+        try requireString(at.name, "\(third)", field)
+        return at
+    }
+
+    /// 0 for `group`, 1 for `version`, 2 for `third`, else -1.
+    @inline(__always)
+    private static func groupVersionSlot(_ key: UnsafeBufferPointer<UInt8>, third: StaticString) -> Int {
+        switch key.count {
+        case 5: return key.equals("group") ? 0 : -1
+        case 7: return key.equals("version") ? 1 : -1
+        default: return key.equals(third) ? 2 : -1
+        }
+    }
+
+    /// The Strings of the checked object whose members are `at`. A string whose raw bytes
+    /// equal those of the `earlier` one at the same place (`origins`) is that String, shared.
+    /// (The Strings come back as a tuple the caller consumes into its `GroupVersionKind`: a
+    /// struct of them, stored and then copied, cost three retains and releases per call.)
+    private func groupVersionName(_ at: Origins, like earlier: (group: String, version: String, name: String) = ("", "", ""),
+                                  at origins: Origins = Origins()) -> (group: String, version: String, name: String) {
+        var group = ""
+        if at.group != Self.absent {
+            // A known group is looked up first (the reuse test first measured 280 instructions
+            // per review more: the literal is then returned as such, not copied).
+            group = knownName(at.group) ?? string(at.group, reusing: earlier.group, from: origins.group)
+        }
+        let version = string(at.version, reusing: earlier.version, from: origins.version)
+        let name = string(at.name, reusing: earlier.name, from: origins.name)
+        return (group, version, name)
     }
 
     /// Checks that member `key` of the object named `parent` is at `value` and is a non-empty
@@ -262,22 +335,32 @@ struct EnvelopeReader {
 
     // MARK: Typed reads
 
-    /// A string, or nil for null; any other type is an error naming `field`.
-    private func optionalString(_ value: Int, _ field: String) throws(AdmissionReviewError) -> String? {
+    /// Whether the member at `value` is a string (false for null); any other type is an error
+    /// naming `field`.
+    private func checkOptionalString(_ value: Int, _ field: String) throws(AdmissionReviewError) -> Bool {
         switch kindOf(value) {
-        case .string: return string(value)
-        case .null: return nil
+        case .string: return true
+        case .null: return false
         default: throw .wrongType(field, expected: "a string", got: view(value))
         }
     }
 
-    /// An object kept as a view, or nil for null.
-    private func optionalObject(_ value: Int, _ field: String) throws(AdmissionReviewError) -> JSONView? {
+    /// Checks that the member at `value` is an object or null.
+    private func checkOptionalObject(_ value: Int, _ field: String) throws(AdmissionReviewError) {
         switch kindOf(value) {
-        case .object: return view(value)
-        case .null: return nil
+        case .object, .null: return
         default: throw .wrongType(field, expected: "an object", got: view(value))
         }
+    }
+
+    /// The checked string member at `value`, or nil when it is absent or null.
+    private func optionalString(_ value: Int) -> String? {
+        value == Self.absent || kindOf(value) == .null ? nil : string(value)
+    }
+
+    /// The checked object member at `value` as a view, or nil when it is absent or null.
+    private func optionalView(_ value: Int) -> JSONView? {
+        value == Self.absent || kindOf(value) == .null ? nil : view(value)
     }
 
     // MARK: Tape access
@@ -288,7 +371,9 @@ struct EnvelopeReader {
     /// A view of the value at `value` (one retain of the document).
     private func view(_ value: Int) -> JSONView { JSONView(document: document, index: value) }
 
-    /// The decoded text of the string at `value`.
+    /// The decoded text of the string at `value`. Out of line: one copy of `String(decoding:)`
+    /// for the envelope's texts.
+    @inline(never)
     private func string(_ value: Int) -> String { JSONMaterializer(bytes: bytes, tape: tape).string(tape[value]) }
 
     /// The text of the string at `value`: `earlier` itself when the string at `earlierAt` has
@@ -317,6 +402,13 @@ struct EnvelopeReader {
             return JSONParser.decodedBytes(bytes, entry).withUnsafeBufferPointer { $0.equals(literal) }
         }
         return UnsafeBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.end)]).equals(literal)
+    }
+
+    /// What `classify` says of the escaped key at `key`, decoded (out of line: escaped keys are
+    /// rare, and the member scans stay small).
+    @inline(never)
+    private func escapedKey(_ key: Int, _ classify: (UnsafeBufferPointer<UInt8>) -> Int) -> Int {
+        JSONParser.decodedBytes(bytes, tape[key]).withUnsafeBufferPointer { classify($0) }
     }
 
     /// Calls `body` with each member's key (decoded UTF-8, valid only during the call) and the
