@@ -29,6 +29,32 @@ public struct GroupVersionResource: Sendable, Equatable, Hashable {
     }
 }
 
+/// A group/version/name field of a request as the decoder leaves it: the value, or the checked
+/// object it is read from on each use (`resource`, `requestKind` and `requestResource`, which
+/// nothing on the request path reads: making their nine Strings, most of them shared with
+/// `kind`'s, cost more than a view).
+@usableFromInline
+enum Deferred<Value: DecodedAgain>: Sendable {
+    case value(Value)
+    /// A `{group, version, kind|resource}` object the decoder has checked.
+    case unread(JSONView)
+
+    @inlinable var value: Value {
+        switch self {
+        case .value(let value): value
+        case .unread(let object): Value(checked: object)
+        }
+    }
+}
+
+/// A value a `Deferred` can read from the object the decoder checked.
+@usableFromInline
+protocol DecodedAgain: Sendable {
+    /// The value of `object`, a `{group, version, kind|resource}` object already checked by
+    /// the review decoder (so this cannot fail).
+    init(checked object: JSONView)
+}
+
 /// The operation being admitted.
 public enum AdmissionOperation: String, Sendable, Equatable {
     case create = "CREATE"
@@ -54,10 +80,10 @@ public struct AdmissionRequest: Sendable {
     struct Fields: Sendable {
         @usableFromInline var uid: String
         @usableFromInline var kind: GroupVersionKind
-        @usableFromInline var resource: GroupVersionResource
+        @usableFromInline var resource: Deferred<GroupVersionResource>
         @usableFromInline var subResource: String?
-        @usableFromInline var requestKind: GroupVersionKind?
-        @usableFromInline var requestResource: GroupVersionResource?
+        @usableFromInline var requestKind: Deferred<GroupVersionKind>?
+        @usableFromInline var requestResource: Deferred<GroupVersionResource>?
         @usableFromInline var name: String?
         @usableFromInline var namespace: String?
         @usableFromInline var operation: AdmissionOperation
@@ -94,20 +120,20 @@ public struct AdmissionRequest: Sendable {
         set { update { $0.kind = newValue } }
     }
     @inlinable public var resource: GroupVersionResource {
-        get { storage.fields.resource }
-        set { update { $0.resource = newValue } }
+        get { storage.fields.resource.value }
+        set { update { $0.resource = .value(newValue) } }
     }
     @inlinable public var subResource: String? {
         get { storage.fields.subResource }
         set { update { $0.subResource = newValue } }
     }
     @inlinable public var requestKind: GroupVersionKind? {
-        get { storage.fields.requestKind }
-        set { update { $0.requestKind = newValue } }
+        get { storage.fields.requestKind?.value }
+        set { update { $0.requestKind = newValue.map { .value($0) } } }
     }
     @inlinable public var requestResource: GroupVersionResource? {
-        get { storage.fields.requestResource }
-        set { update { $0.requestResource = newValue } }
+        get { storage.fields.requestResource?.value }
+        set { update { $0.requestResource = newValue.map { .value($0) } } }
     }
     @inlinable public var name: String? {
         get { storage.fields.name }
@@ -152,8 +178,8 @@ public struct AdmissionRequest: Sendable {
         dryRun: Bool = false, options: JSONValue? = nil
     ) {
         storage = Storage(Fields(
-            uid: uid, kind: kind, resource: resource, subResource: subResource, requestKind: requestKind,
-            requestResource: requestResource, name: name, namespace: namespace, operation: operation,
+            uid: uid, kind: kind, resource: .value(resource), subResource: subResource, requestKind: requestKind.map { .value($0) },
+            requestResource: requestResource.map { .value($0) }, name: name, namespace: namespace, operation: operation,
             userInfo: userInfo.map { JSONView($0) }, object: object.map { JSONView($0) },
             oldObject: oldObject.map { JSONView($0) }, dryRun: dryRun, options: options.map { JSONView($0) }))
     }

@@ -141,29 +141,17 @@ struct EnvelopeReader {
             at.set(slot, k &+ 1)
             k = Int(tape[k &+ 1].next)
         }
-        let (operation, kindAt, resourceAt, requestKindAt, requestResourceAt) = try check(at)
+        let (operation, kindAt, hasRequestKind, hasRequestResource) = try check(at)
         let uid = string(at[.uid])
         let (kindGroup, kindVersion, kindName) = groupVersionName(kindAt)
         let kind = GroupVersionKind(group: consume kindGroup, version: consume kindVersion, kind: consume kindName)
-        let (resourceGroup, resourceVersion, resourceName) = groupVersionName(
-            resourceAt, like: (kind.group, kind.version, kind.kind), at: kindAt)
-        let resource = GroupVersionResource(group: consume resourceGroup, version: consume resourceVersion, resource: consume resourceName)
-        var requestKind: GroupVersionKind?
-        if let requestKindAt {
-            let (group, version, name) = groupVersionName(requestKindAt, like: (kind.group, kind.version, kind.kind), at: kindAt)
-            requestKind = GroupVersionKind(group: consume group, version: consume version, kind: consume name)
-        }
-        var requestResource: GroupVersionResource?
-        if let requestResourceAt {
-            let (group, version, name) = groupVersionName(requestResourceAt, like: (resource.group, resource.version, resource.resource),
-                                                          at: resourceAt)
-            requestResource = GroupVersionResource(group: consume group, version: consume version, resource: consume name)
-        }
         let dryRunAt = at[.dryRun]
+        // `resource`, `requestKind` and `requestResource` stay views of their checked objects.
         return AdmissionRequest(decoded: AdmissionRequest.Fields(
             uid: uid,
-            kind: kind, resource: resource, subResource: optionalString(at[.subResource]),
-            requestKind: requestKind, requestResource: requestResource,
+            kind: kind, resource: .unread(view(at[.resource])), subResource: optionalString(at[.subResource]),
+            requestKind: hasRequestKind ? .unread(view(at[.requestKind])) : nil,
+            requestResource: hasRequestResource ? .unread(view(at[.requestResource])) : nil,
             name: optionalString(at[.name]), namespace: optionalString(at[.namespace]), operation: operation,
             userInfo: optionalView(at[.userInfo]), object: optionalView(at[.object]), oldObject: optionalView(at[.oldObject]),
             dryRun: dryRunAt != Self.absent && tape[dryRunAt].kind == .bool && tape[dryRunAt].flag,
@@ -171,17 +159,18 @@ struct EnvelopeReader {
     }
 
     /// Every check of the request's members, in the order of the view-based decoder (the first
-    /// problem is the one named); no String is made. Returns the operation and where the
-    /// group/version/name objects' members are (nil for an optional one absent or null).
+    /// problem is the one named); no String is made. Returns the operation, where the members
+    /// of `kind` are, and whether `requestKind` and `requestResource` are objects (not absent
+    /// or null).
     private func check(_ at: RequestMembers) throws(AdmissionReviewError)
-        -> (AdmissionOperation, kind: Origins, resource: Origins, requestKind: Origins?, requestResource: Origins?) {
+        -> (AdmissionOperation, kind: Origins, requestKind: Bool, requestResource: Bool) {
         let uidAt = at[.uid]
         guard uidAt != Self.absent, try checkOptionalString(uidAt, "request.uid") else { throw .missing("request.uid") }
         guard tape[uidAt].end > tape[uidAt].start else { throw .empty("request.uid") }
         guard at[.kind] != Self.absent, let kind = try checkGroupVersionName(at[.kind], third: "kind", "request.kind")
         else { throw .missing("request.kind") }
         guard at[.resource] != Self.absent,
-              let resource = try checkGroupVersionName(at[.resource], third: "resource", "request.resource")
+              try checkGroupVersionName(at[.resource], third: "resource", "request.resource") != nil
         else { throw .missing("request.resource") }
         guard at[.operation] != Self.absent, let operation = try operation(at[.operation]) else { throw .missing("request.operation") }
         if at[.subResource] != Self.absent { _ = try checkOptionalString(at[.subResource], "request.subResource") }
@@ -197,7 +186,7 @@ struct EnvelopeReader {
             throw .wrongType("request.dryRun", expected: "a boolean", got: view(dryRunAt))
         }
         if at[.options] != Self.absent { try checkOptionalObject(at[.options], "request.options") }
-        return (operation, kind, resource, requestKind, requestResource)
+        return (operation, kind, requestKind != nil, requestResource != nil)
     }
 
     /// `request.operation`: nil for null. The bytes are compared with the four names (the same
@@ -291,6 +280,19 @@ struct EnvelopeReader {
         let version = string(at.version, reusing: earlier.version, from: origins.version)
         let name = string(at.name, reusing: earlier.name, from: origins.name)
         return (group, version, name)
+    }
+
+    /// The group, version and name of the checked object `object` (a `Deferred` read on use).
+    static func groupVersionName(checked object: JSONView, third: StaticString) -> (group: String, version: String, name: String) {
+        let document = object.document
+        return document.bytes.withUnsafeBufferPointer { bytes in
+            document.tape.withUnsafeBufferPointer { tape in
+                let reader = EnvelopeReader(document: document, bytes: bytes, tape: tape)
+                // Checked when decoded, so neither a throw nor a nil happens here.
+                guard let at = try? reader.checkGroupVersionName(object.index, third: third, "") else { return ("", "", "") }
+                return reader.groupVersionName(at)
+            }
+        }
     }
 
     /// Checks that member `key` of the object named `parent` is at `value` and is a non-empty
@@ -426,5 +428,19 @@ struct EnvelopeReader {
             }
             k = Int(tape[k + 1].next)
         }
+    }
+}
+
+extension GroupVersionKind: DecodedAgain {
+    @usableFromInline init(checked object: JSONView) {
+        let (group, version, kind) = EnvelopeReader.groupVersionName(checked: object, third: "kind")
+        self.init(group: group, version: version, kind: kind)
+    }
+}
+
+extension GroupVersionResource: DecodedAgain {
+    @usableFromInline init(checked object: JSONView) {
+        let (group, version, resource) = EnvelopeReader.groupVersionName(checked: object, third: "resource")
+        self.init(group: group, version: version, resource: resource)
     }
 }
