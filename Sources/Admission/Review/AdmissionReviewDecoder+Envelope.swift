@@ -14,14 +14,13 @@ import Darwin
 /// or passed on costs a retain and a release; reading the envelope through views took 39
 /// retains and 53 releases per review in `decodeRequest` and 7 + 10 per `groupVersionName`
 /// call (callgrind, 3.6 KB review). Here the bytes and the tape are borrowed once for the
-/// whole envelope, members are tape indexes, and views are made only for the four objects the
+/// whole envelope, members are tape indexes, and views are made only for the objects the
 /// request keeps (and for error messages).
 ///
-/// Strings are made once per distinct text: a group, version or kind/resource name whose raw
-/// bytes equal those of one already made (`requestKind` repeats `kind`, `requestResource`
-/// repeats `resource`, and `resource` has the group of `kind` in almost every review) shares
-/// that String (a retain at most) instead of validating and, past 15 bytes, allocating a new
-/// one. Equal raw bytes decode to equal text, escapes or not.
+/// Every member is checked before any String is made, and Strings are made only for what the
+/// request path reads (`uid`, `kind`, `subResource`, `name`, `namespace`): `resource`,
+/// `requestKind` and `requestResource` are kept as views of their checked objects and read
+/// again only if asked (`Deferred`).
 ///
 /// A transient value on the decoding thread; the buffers are valid only during the
 /// `withUnsafeBufferPointer` calls of `AdmissionReviewDecoder.decode(_:)`. Every check, its
@@ -163,7 +162,7 @@ struct EnvelopeReader {
     /// of `kind` are, and whether `requestKind` and `requestResource` are objects (not absent
     /// or null).
     private func check(_ at: RequestMembers) throws(AdmissionReviewError)
-        -> (AdmissionOperation, kind: Origins, requestKind: Bool, requestResource: Bool) {
+        -> (AdmissionOperation, kind: GroupVersionNameAt, requestKind: Bool, requestResource: Bool) {
         let uidAt = at[.uid]
         guard uidAt != Self.absent, try checkOptionalString(uidAt, "request.uid") else { throw .missing("request.uid") }
         guard tape[uidAt].end > tape[uidAt].start else { throw .empty("request.uid") }
@@ -209,9 +208,8 @@ struct EnvelopeReader {
     // MARK: Group, version and kind or resource
 
     /// Where the three strings of a checked `{group, version, kind|resource}` object are (tape
-    /// indexes; `absent` for a group that is absent or null), so that a later object can share
-    /// the Strings whose bytes are the same.
-    struct Origins {
+    /// indexes; `absent` for a group that is absent or null).
+    struct GroupVersionNameAt {
         var group = absent
         var version = absent
         var name = absent
@@ -222,13 +220,13 @@ struct EnvelopeReader {
     /// for null. `group` may be absent, null or empty (the core group); the other two are
     /// required non-empty strings.
     private func checkGroupVersionName(_ value: Int, third: StaticString, _ field: String)
-        throws(AdmissionReviewError) -> Origins? {
+        throws(AdmissionReviewError) -> GroupVersionNameAt? {
         switch kindOf(value) {
         case .null: return nil
         case .object: break
         default: throw .wrongType(field, expected: "an object", got: view(value))
         }
-        var at = Origins()
+        var at = GroupVersionNameAt()
         var k = value &+ 1
         for _ in 0..<Int(tape[value].end) {
             let key = tape[k]
@@ -265,21 +263,13 @@ struct EnvelopeReader {
         }
     }
 
-    /// The Strings of the checked object whose members are `at`. A string whose raw bytes
-    /// equal those of the `earlier` one at the same place (`origins`) is that String, shared.
-    /// (The Strings come back as a tuple the caller consumes into its `GroupVersionKind`: a
-    /// struct of them, stored and then copied, cost three retains and releases per call.)
-    private func groupVersionName(_ at: Origins, like earlier: (group: String, version: String, name: String) = ("", "", ""),
-                                  at origins: Origins = Origins()) -> (group: String, version: String, name: String) {
-        var group = ""
-        if at.group != Self.absent {
-            // A known group is looked up first (the reuse test first measured 280 instructions
-            // per review more: the literal is then returned as such, not copied).
-            group = knownName(at.group) ?? string(at.group, reusing: earlier.group, from: origins.group)
-        }
-        let version = string(at.version, reusing: earlier.version, from: origins.version)
-        let name = string(at.name, reusing: earlier.name, from: origins.name)
-        return (group, version, name)
+    /// The Strings of the checked object whose members are `at`. (They come back as a tuple
+    /// the caller consumes into its `GroupVersionKind`: a struct of them, stored and then
+    /// copied, cost three retains and releases per call.)
+    @inline(__always)
+    private func groupVersionName(_ at: GroupVersionNameAt) -> (group: String, version: String, name: String) {
+        let group = at.group == Self.absent ? "" : name(at.group)
+        return (group, name(at.version), name(at.name))
     }
 
     /// The group, version and name of the checked object `object` (a `Deferred` read on use).
@@ -378,23 +368,12 @@ struct EnvelopeReader {
     @inline(never)
     private func string(_ value: Int) -> String { JSONMaterializer(bytes: bytes, tape: tape).string(tape[value]) }
 
-    /// The text of the string at `value`: `earlier` itself when the string at `earlierAt` has
-    /// the same raw bytes, else a known name's literal (`knownName`), else a new String.
-    private func string(_ value: Int, reusing earlier: String, from earlierAt: Int) -> String {
-        if earlierAt != Self.absent && rawBytesEqual(value, earlierAt) { return earlier }
+    /// A group, version or kind/resource name: a known name's literal (`knownName`), else a
+    /// new String.
+    private func name(_ value: Int) -> String {
         let entry = tape[value]
         if entry.end &- entry.start > 15, let known = knownName(value) { return known }
         return string(value)
-    }
-
-    /// Whether two string entries have the same raw bytes (so the same decoded text).
-    @inline(__always)
-    private func rawBytesEqual(_ a: Int, _ b: Int) -> Bool {
-        let x = tape[a], y = tape[b]
-        let count = Int(x.end) &- Int(x.start)
-        guard Int(y.end) &- Int(y.start) == count else { return false }
-        guard count > 0, let base = bytes.baseAddress else { return true }
-        return bytesEqual(base + Int(x.start), base + Int(y.start), count: count)
     }
 
     /// Whether the string at `value` decodes to exactly `literal`'s UTF-8.
