@@ -38,11 +38,11 @@ struct EnvelopeReader {
     func review(at root: Int) throws(AdmissionReviewError) -> AdmissionReview {
         guard kindOf(root) == .object else { throw .wrongType("", expected: "a JSON object", got: view(root)) }
         var apiVersionAt = Self.absent, kindAt = Self.absent, requestAt = Self.absent
-        forEachMember(of: root) { key, value in
-            switch key.count {
-            case 4: if key.equals("kind") { kindAt = value }
-            case 7: if key.equals("request") { requestAt = value }
-            case 10: if key.equals("apiVersion") { apiVersionAt = value }
+        scanMembers(of: root, Self.envelopeSlot) { slot, value in
+            switch slot {
+            case 0: kindAt = value
+            case 1: requestAt = value
+            case 2: apiVersionAt = value
             default: break
             }
         }
@@ -50,6 +50,17 @@ struct EnvelopeReader {
         guard requestAt != Self.absent, kindOf(requestAt) != .null else { throw .missing("request") }
         guard kindOf(requestAt) == .object else { throw .wrongType("request", expected: "an object", got: view(requestAt)) }
         return AdmissionReview(apiVersion: version, request: try request(at: requestAt))
+    }
+
+    /// 0 for `kind`, 1 for `request`, 2 for `apiVersion`, else -1 (by length, then compared).
+    @inline(__always)
+    private static func envelopeSlot(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+        switch key.count {
+        case 4: return key.equals("kind") ? 0 : -1
+        case 7: return key.equals("request") ? 1 : -1
+        case 10: return key.equals("apiVersion") ? 2 : -1
+        default: return -1
+        }
     }
 
     /// Checks `apiVersion` and `kind` and returns the version: one of the two literals, so
@@ -132,14 +143,7 @@ struct EnvelopeReader {
     /// the two interleaved, the cleanups of the throws were most of this function's 11 KB).
     private func request(at fields: Int) throws(AdmissionReviewError) -> AdmissionRequest {
         var at = RequestMembers()
-        var k = fields &+ 1
-        for _ in 0..<Int(tape[fields].end) {
-            let key = tape[k]
-            let slot = key.flag ? escapedKey(k, Self.requestSlot)
-                : Self.requestSlot(UnsafeBufferPointer(rebasing: bytes[Int(key.start)..<Int(key.end)]))
-            at.set(slot, k &+ 1)
-            k = Int(tape[k &+ 1].next)
-        }
+        scanMembers(of: fields, Self.requestSlot) { slot, value in at.set(slot, value) }
         let (operation, kindAt, hasRequestKind, hasRequestResource) = try check(at)
         let uid = string(at[.uid])
         let (kindGroup, kindVersion, kindName) = groupVersionName(kindAt)
@@ -188,21 +192,44 @@ struct EnvelopeReader {
         return (operation, kind, requestKind != nil, requestResource != nil)
     }
 
-    /// `request.operation`: nil for null. The bytes are compared with the four names (the same
-    /// answer as `AdmissionOperation(rawValue:)` for these ASCII names); a String is made only
-    /// for the error message.
+    /// `request.operation`: nil for null. The bytes are compared with the one name of the four
+    /// their length and first byte leave (the same answer as `AdmissionOperation(rawValue:)`
+    /// for these ASCII names); a String is made only for the error message.
     private func operation(_ value: Int) throws(AdmissionReviewError) -> AdmissionOperation? {
-        switch kindOf(value) {
+        let entry = tape[value]
+        switch entry.kind {
         case .null: return nil
         case .string: break
         default: throw .wrongType("request.operation", expected: "a string", got: view(value))
         }
-        if textEquals(value, "CREATE") { return .create }
-        if textEquals(value, "UPDATE") { return .update }
-        if textEquals(value, "DELETE") { return .delete }
-        if textEquals(value, "CONNECT") { return .connect }
+        let found = entry.flag ? escapedKey(value, Self.operationIndex)
+            : Self.operationIndex(UnsafeBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.end)]))
+        switch found {
+        case 0: return .create
+        case 1: return .update
+        case 2: return .delete
+        case 3: return .connect
+        default: break
+        }
         let text = string(value)
         throw .invalid("request.operation", "\(AdmissionReviewError.quoted(text)) is not one of CREATE, UPDATE, DELETE, CONNECT")
+    }
+
+    /// 0 for CREATE, 1 for UPDATE, 2 for DELETE, 3 for CONNECT, else -1.
+    @inline(__always)
+    private static func operationIndex(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        let name: StaticString, index: Int
+        switch text.count {
+        case 6:
+            switch text[0] {
+            case UInt8(ascii: "C"): (name, index) = ("CREATE", 0)
+            case UInt8(ascii: "U"): (name, index) = ("UPDATE", 1)
+            default: (name, index) = ("DELETE", 2)
+            }
+        case 7: (name, index) = ("CONNECT", 3)
+        default: return -1
+        }
+        return text.equals(name) ? index : -1
     }
 
     // MARK: Group, version and kind or resource
@@ -227,19 +254,14 @@ struct EnvelopeReader {
         default: throw .wrongType(field, expected: "an object", got: view(value))
         }
         var at = GroupVersionNameAt()
-        var k = value &+ 1
-        for _ in 0..<Int(tape[value].end) {
-            let key = tape[k]
-            // By length: "group" (5), "version" (7), "kind" (4) or "resource" (8) differ.
-            let slot = key.flag ? escapedKey(k) { Self.groupVersionSlot($0, third: third) }
-                : Self.groupVersionSlot(UnsafeBufferPointer(rebasing: bytes[Int(key.start)..<Int(key.end)]), third: third)
+        // By length: "group" (5), "version" (7), "kind" (4) or "resource" (8) differ.
+        scanMembers(of: value, { Self.groupVersionSlot($0, third: third) }) { slot, member in
             switch slot {
-            case 0: at.group = k &+ 1
-            case 1: at.version = k &+ 1
-            case 2: at.name = k &+ 1
+            case 0: at.group = member
+            case 1: at.version = member
+            case 2: at.name = member
             default: break
             }
-            k = Int(tape[k &+ 1].next)
         }
         if at.group != Self.absent {
             switch kindOf(at.group) {
@@ -379,33 +401,35 @@ struct EnvelopeReader {
     /// Whether the string at `value` decodes to exactly `literal`'s UTF-8.
     private func textEquals(_ value: Int, _ literal: StaticString) -> Bool {
         let entry = tape[value]
-        if entry.flag {
-            return JSONParser.decodedBytes(bytes, entry).withUnsafeBufferPointer { $0.equals(literal) }
-        }
+        if entry.flag { return escapedTextEquals(entry, literal) }
         return UnsafeBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.end)]).equals(literal)
     }
 
-    /// What `classify` says of the escaped key at `key`, decoded (out of line: escaped keys are
+    /// `textEquals` for a string with escapes (rare), decoded out of line.
+    @inline(never)
+    private func escapedTextEquals(_ entry: JSONTapeEntry, _ literal: StaticString) -> Bool {
+        JSONParser.decodedBytes(bytes, entry).withUnsafeBufferPointer { $0.equals(literal) }
+    }
+
+    /// What `classify` says of the escaped string (or key) at `key`, decoded (out of line: escaped keys are
     /// rare, and the member scans stay small).
     @inline(never)
     private func escapedKey(_ key: Int, _ classify: (UnsafeBufferPointer<UInt8>) -> Int) -> Int {
         JSONParser.decodedBytes(bytes, tape[key]).withUnsafeBufferPointer { classify($0) }
     }
 
-    /// Calls `body` with each member's key (decoded UTF-8, valid only during the call) and the
-    /// tape index of its value, in source order, repeated keys included (a reader keeping the
-    /// last match per key gets `JSONView`'s answers). The value at `object` must be an object.
+    /// Calls `found` with the slot `classify` gives each member's key (decoded UTF-8, valid
+    /// only during the call; escaped keys are decoded out of line) and the tape index of its
+    /// value, in source order, repeated keys included (a reader keeping the last match per slot
+    /// gets `JSONView`'s answers). The value at `object` must be an object.
     @inline(__always)
-    private func forEachMember(of object: Int, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
-        var k = object + 1
+    private func scanMembers(of object: Int, _ classify: (UnsafeBufferPointer<UInt8>) -> Int, _ found: (Int, Int) -> Void) {
+        var k = object &+ 1
         for _ in 0..<Int(tape[object].end) {
             let key = tape[k]
-            if key.flag {
-                JSONParser.decodedBytes(bytes, key).withUnsafeBufferPointer { body($0, k + 1) }
-            } else {
-                body(UnsafeBufferPointer(rebasing: bytes[Int(key.start)..<Int(key.end)]), k + 1)
-            }
-            k = Int(tape[k + 1].next)
+            let slot = key.flag ? escapedKey(k, classify) : classify(UnsafeBufferPointer(rebasing: bytes[Int(key.start)..<Int(key.end)]))
+            found(slot, k &+ 1)
+            k = Int(tape[k &+ 1].next)
         }
     }
 }
