@@ -56,9 +56,9 @@ struct EnvelopeReader {
     @inline(__always)
     private static func envelopeSlot(_ key: UnsafeBufferPointer<UInt8>) -> Int {
         switch key.count {
-        case 4: return key.equals("kind") ? 0 : -1
-        case 7: return key.equals("request") ? 1 : -1
-        case 10: return key.equals("apiVersion") ? 2 : -1
+        case 4: return key.sameBytes("kind") ? 0 : -1
+        case 7: return key.sameBytes("request") ? 1 : -1
+        case 10: return key.sameBytes("apiVersion") ? 2 : -1
         default: return -1
         }
     }
@@ -113,28 +113,48 @@ struct EnvelopeReader {
     }
 
     /// The `RequestMember` slot named by `key`, or -1: the length and last byte pick the one
-    /// name it can be (all differ), so a key is compared once.
+    /// name it can be (all differ), so a key is compared once, inline.
     @inline(__always)
     private static func requestSlot(_ key: UnsafeBufferPointer<UInt8>) -> Int {
-        let name: StaticString, member: RequestMember
+        let member: RequestMember
         let last = key.isEmpty ? 0 : key[key.count &- 1]
         switch key.count {
-        case 3: (name, member) = ("uid", .uid)
-        case 4: (name, member) = last == UInt8(ascii: "d") ? ("kind", .kind) : ("name", .name)
-        case 6: (name, member) = last == UInt8(ascii: "t") ? ("object", .object) : ("dryRun", .dryRun)
-        case 7: (name, member) = ("options", .options)
-        case 8: (name, member) = last == UInt8(ascii: "e") ? ("resource", .resource) : ("userInfo", .userInfo)
+        case 3: guard key.sameBytes("uid") else { return -1 }; member = .uid
+        case 4:
+            if last == UInt8(ascii: "d") {
+                guard key.sameBytes("kind") else { return -1 }; member = .kind
+            } else {
+                guard key.sameBytes("name") else { return -1 }; member = .name
+            }
+        case 6:
+            if last == UInt8(ascii: "t") {
+                guard key.sameBytes("object") else { return -1 }; member = .object
+            } else {
+                guard key.sameBytes("dryRun") else { return -1 }; member = .dryRun
+            }
+        case 7: guard key.sameBytes("options") else { return -1 }; member = .options
+        case 8:
+            if last == UInt8(ascii: "e") {
+                guard key.sameBytes("resource") else { return -1 }; member = .resource
+            } else {
+                guard key.sameBytes("userInfo") else { return -1 }; member = .userInfo
+            }
         case 9:
             switch last {
-            case UInt8(ascii: "n"): (name, member) = ("operation", .operation)
-            case UInt8(ascii: "e"): (name, member) = ("namespace", .namespace)
-            default: (name, member) = ("oldObject", .oldObject)
+            case UInt8(ascii: "n"): guard key.sameBytes("operation") else { return -1 }; member = .operation
+            case UInt8(ascii: "e"): guard key.sameBytes("namespace") else { return -1 }; member = .namespace
+            default: guard key.sameBytes("oldObject") else { return -1 }; member = .oldObject
             }
-        case 11: (name, member) = last == UInt8(ascii: "e") ? ("subResource", .subResource) : ("requestKind", .requestKind)
-        case 15: (name, member) = ("requestResource", .requestResource)
+        case 11:
+            if last == UInt8(ascii: "e") {
+                guard key.sameBytes("subResource") else { return -1 }; member = .subResource
+            } else {
+                guard key.sameBytes("requestKind") else { return -1 }; member = .requestKind
+            }
+        case 15: guard key.sameBytes("requestResource") else { return -1 }; member = .requestResource
         default: return -1
         }
-        return key.equals(name) ? member.rawValue : -1
+        return member.rawValue
     }
 
     /// Reads the known members of `request` in one scan (unknown ones are never decoded: no
@@ -218,18 +238,16 @@ struct EnvelopeReader {
     /// 0 for CREATE, 1 for UPDATE, 2 for DELETE, 3 for CONNECT, else -1.
     @inline(__always)
     private static func operationIndex(_ text: UnsafeBufferPointer<UInt8>) -> Int {
-        let name: StaticString, index: Int
         switch text.count {
         case 6:
             switch text[0] {
-            case UInt8(ascii: "C"): (name, index) = ("CREATE", 0)
-            case UInt8(ascii: "U"): (name, index) = ("UPDATE", 1)
-            default: (name, index) = ("DELETE", 2)
+            case UInt8(ascii: "C"): return text.sameBytes("CREATE") ? 0 : -1
+            case UInt8(ascii: "U"): return text.sameBytes("UPDATE") ? 1 : -1
+            default: return text.sameBytes("DELETE") ? 2 : -1
             }
-        case 7: (name, index) = ("CONNECT", 3)
+        case 7: return text.sameBytes("CONNECT") ? 3 : -1
         default: return -1
         }
-        return text.equals(name) ? index : -1
     }
 
     // MARK: Group, version and kind or resource
@@ -255,7 +273,8 @@ struct EnvelopeReader {
         }
         var at = GroupVersionNameAt()
         // By length: "group" (5), "version" (7), "kind" (4) or "resource" (8) differ.
-        scanMembers(of: value, { Self.groupVersionSlot($0, third: third) }) { slot, member in
+        let isKind = third.utf8CodeUnitCount == 4
+        scanMembers(of: value, { Self.groupVersionSlot($0, isKind: isKind) }) { slot, member in
             switch slot {
             case 0: at.group = member
             case 1: at.version = member
@@ -275,13 +294,15 @@ struct EnvelopeReader {
         return at
     }
 
-    /// 0 for `group`, 1 for `version`, 2 for `third`, else -1.
+    /// 0 for `group`, 1 for `version`, 2 for `kind` (`isKind`) or `resource`, else -1.
     @inline(__always)
-    private static func groupVersionSlot(_ key: UnsafeBufferPointer<UInt8>, third: StaticString) -> Int {
+    private static func groupVersionSlot(_ key: UnsafeBufferPointer<UInt8>, isKind: Bool) -> Int {
         switch key.count {
-        case 5: return key.equals("group") ? 0 : -1
-        case 7: return key.equals("version") ? 1 : -1
-        default: return key.equals(third) ? 2 : -1
+        case 5: return key.sameBytes("group") ? 0 : -1
+        case 7: return key.sameBytes("version") ? 1 : -1
+        case 4: return isKind && key.sameBytes("kind") ? 2 : -1
+        case 8: return !isKind && key.sameBytes("resource") ? 2 : -1
+        default: return -1
         }
     }
 
@@ -431,6 +452,27 @@ struct EnvelopeReader {
             found(slot, k &+ 1)
             k = Int(tape[k &+ 1].next)
         }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether these bytes, already known to be as many as `literal`'s (1 to 16), are
+    /// `literal`'s UTF-8: compared inline, a word or two at a time (overlapping), where
+    /// `equals(_:)` calls `bytesEqual`. For the envelope's member names, about 25 per review.
+    @inline(__always)
+    fileprivate func sameBytes(_ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard let base = baseAddress, count == n, n > 0, n <= 16 else { return false }
+        let x = UnsafeRawPointer(base), y = UnsafeRawPointer(literal.utf8Start)
+        if n >= 8 {
+            return x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
+                && x.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+        }
+        if n >= 4 {
+            return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+                && x.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+        }
+        return base[0] == literal.utf8Start[0] && base[n &- 1] == literal.utf8Start[n &- 1] && base[n >> 1] == literal.utf8Start[n >> 1]
     }
 }
 
