@@ -36,7 +36,7 @@ struct EnvelopeReader {
     // MARK: The review
 
     func review(at root: Int) throws(AdmissionReviewError) -> AdmissionReview {
-        guard kindOf(root) == .object else { throw .wrongType("", expected: "a JSON object", got: view(root)) }
+        guard kindOf(root) == .object else { throw wrongType("", expected: "a JSON object", at: root) }
         var apiVersionAt = Self.absent, kindAt = Self.absent, requestAt = Self.absent
         scanMembers(of: root, Self.envelopeSlot) { slot, value in
             switch slot {
@@ -48,7 +48,7 @@ struct EnvelopeReader {
         }
         let version = try checkEnvelope(apiVersion: apiVersionAt, kind: kindAt)
         guard requestAt != Self.absent, kindOf(requestAt) != .null else { throw .missing("request") }
-        guard kindOf(requestAt) == .object else { throw .wrongType("request", expected: "an object", got: view(requestAt)) }
+        guard kindOf(requestAt) == .object else { throw wrongType("request", expected: "an object", at: requestAt) }
         return AdmissionReview(apiVersion: version, request: try request(at: requestAt))
     }
 
@@ -68,7 +68,7 @@ struct EnvelopeReader {
     /// the same answer as String `==`, which no other text is canonically equivalent to).
     private func checkEnvelope(apiVersion: Int, kind kindAt: Int) throws(AdmissionReviewError) -> String {
         guard apiVersion != Self.absent, kindOf(apiVersion) != .null else { throw .missing("apiVersion") }
-        guard kindOf(apiVersion) == .string else { throw .wrongType("apiVersion", expected: "a string", got: view(apiVersion)) }
+        guard kindOf(apiVersion) == .string else { throw wrongType("apiVersion", expected: "a string", at: apiVersion) }
         let version: String
         if textEquals(apiVersion, "admission.k8s.io/v1") {
             version = "admission.k8s.io/v1"
@@ -78,7 +78,7 @@ struct EnvelopeReader {
             throw .unsupported("apiVersion", string(apiVersion), expected: AdmissionReviewDecoder.apiVersionHint)
         }
         guard kindAt != Self.absent, kindOf(kindAt) != .null else { throw .missing("kind") }
-        guard kindOf(kindAt) == .string else { throw .wrongType("kind", expected: "a string", got: view(kindAt)) }
+        guard kindOf(kindAt) == .string else { throw wrongType("kind", expected: "a string", at: kindAt) }
         guard textEquals(kindAt, "AdmissionReview") else {
             throw .unsupported("kind", string(kindAt), expected: "AdmissionReview")
         }
@@ -206,7 +206,7 @@ struct EnvelopeReader {
         if at[.userInfo] != Self.absent { try checkOptionalObject(at[.userInfo], "request.userInfo") }
         let dryRunAt = at[.dryRun]
         if dryRunAt != Self.absent, kindOf(dryRunAt) != .bool, kindOf(dryRunAt) != .null {
-            throw .wrongType("request.dryRun", expected: "a boolean", got: view(dryRunAt))
+            throw wrongType("request.dryRun", expected: "a boolean", at: dryRunAt)
         }
         if at[.options] != Self.absent { try checkOptionalObject(at[.options], "request.options") }
         return (operation, kind, requestKind != nil, requestResource != nil)
@@ -220,7 +220,7 @@ struct EnvelopeReader {
         switch entry.kind {
         case .null: return nil
         case .string: break
-        default: throw .wrongType("request.operation", expected: "a string", got: view(value))
+        default: throw wrongType("request.operation", expected: "a string", at: value)
         }
         let found = entry.flag ? escapedKey(value, Self.operationIndex)
             : Self.operationIndex(UnsafeBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.end)]))
@@ -269,7 +269,7 @@ struct EnvelopeReader {
         switch kindOf(value) {
         case .null: return nil
         case .object: break
-        default: throw .wrongType(field, expected: "an object", got: view(value))
+        default: throw wrongType(field, expected: "an object", at: value)
         }
         var at = GroupVersionNameAt()
         // By length: "group" (5), "version" (7), "kind" (4) or "resource" (8) differ.
@@ -286,11 +286,11 @@ struct EnvelopeReader {
             switch kindOf(at.group) {
             case .string: break
             case .null: at.group = Self.absent
-            default: throw .wrongType(field + ".group", expected: "a string", got: view(at.group))
+            default: throw wrongType(field, ".group", expected: "a string", at: at.group)
             }
         }
         try requireString(at.version, "version", field)
-        try requireString(at.name, "\(third)", field)
+        try requireString(at.name, third, field)
         return at
     }
 
@@ -330,15 +330,22 @@ struct EnvelopeReader {
 
     /// Checks that member `key` of the object named `parent` is at `value` and is a non-empty
     /// string (an escape decodes to at least one byte, so empty text is empty raw text).
-    private func requireString(_ value: Int, _ key: @autoclosure () -> String,
-                               _ parent: String) throws(AdmissionReviewError) {
-        // The field name is built only for an error.
-        guard value != Self.absent else { throw .missing(parent + "." + key()) }
-        let entry = tape[value]
-        switch entry.kind {
-        case .string: guard entry.end > entry.start else { throw .empty(parent + "." + key()) }
-        case .null: throw .missing(parent + "." + key())
-        default: throw .wrongType(parent + "." + key(), expected: "a string", got: view(value))
+    @inline(__always)
+    private func requireString(_ value: Int, _ key: StaticString, _ parent: String) throws(AdmissionReviewError) {
+        guard value != Self.absent, kindOf(value) == .string, tape[value].end > tape[value].start else {
+            throw stringProblem(value, key, parent)
+        }
+    }
+
+    /// Why `requireString` failed; the field name is built only here, out of line.
+    @inline(never)
+    private func stringProblem(_ value: Int, _ key: StaticString, _ parent: String) -> AdmissionReviewError {
+        let field = parent + "." + key.description
+        guard value != Self.absent else { return .missing(field) }
+        switch kindOf(value) {
+        case .string: return .empty(field)
+        case .null: return .missing(field)
+        default: return .wrongType(field, expected: "a string", got: view(value))
         }
     }
 
@@ -392,7 +399,7 @@ struct EnvelopeReader {
         switch kindOf(value) {
         case .string: return true
         case .null: return false
-        default: throw .wrongType(field, expected: "a string", got: view(value))
+        default: throw wrongType(field, expected: "a string", at: value)
         }
     }
 
@@ -400,7 +407,7 @@ struct EnvelopeReader {
     private func checkOptionalObject(_ value: Int, _ field: String) throws(AdmissionReviewError) {
         switch kindOf(value) {
         case .object, .null: return
-        default: throw .wrongType(field, expected: "an object", got: view(value))
+        default: throw wrongType(field, expected: "an object", at: value)
         }
     }
 
@@ -418,6 +425,13 @@ struct EnvelopeReader {
 
     @inline(__always)
     private func kindOf(_ value: Int) -> JSONTapeEntry.Kind { tape[value].kind }
+
+    /// The error for the value at `value` (named `field` + `suffix`) not being `expected`:
+    /// built out of line, the throws stay small.
+    @inline(never)
+    private func wrongType(_ field: String, _ suffix: StaticString = "", expected: StaticString, at value: Int) -> AdmissionReviewError {
+        .wrongType(suffix.utf8CodeUnitCount == 0 ? field : field + suffix.description, expected: expected.description, got: view(value))
+    }
 
     /// A view of the value at `value` (one retain of the document).
     private func view(_ value: Int) -> JSONView { JSONView(document: document, index: value) }
@@ -437,7 +451,8 @@ struct EnvelopeReader {
     private func textEquals(_ value: Int, _ literal: StaticString) -> Bool {
         let entry = tape[value]
         if entry.flag { return escapedTextEquals(entry, literal) }
-        return UnsafeBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.end)]).equals(literal)
+        let text = UnsafeBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.end)])
+        return literal.utf8CodeUnitCount <= 16 ? text.sameBytes(literal) : text.equals(literal)
     }
 
     /// `textEquals` for a string with escapes (rare), decoded out of line.
