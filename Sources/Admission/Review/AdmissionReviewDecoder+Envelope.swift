@@ -169,16 +169,17 @@ struct EnvelopeReader {
         let (kindGroup, kindVersion, kindName) = groupVersionName(kindAt)
         let kind = GroupVersionKind(group: consume kindGroup, version: consume kindVersion, kind: consume kindName)
         let dryRunAt = at[.dryRun]
-        // `resource`, `requestKind` and `requestResource` stay views of their checked objects.
+        // `resource`, `requestKind` and `requestResource` stay where their checked objects are,
+        // as do the objects: the request keeps one reference to the document for all of them.
         return AdmissionRequest(decoded: AdmissionRequest.Fields(
             uid: uid,
-            kind: kind, resource: .unread(view(at[.resource])), subResource: optionalString(at[.subResource]),
-            requestKind: hasRequestKind ? .unread(view(at[.requestKind])) : nil,
-            requestResource: hasRequestResource ? .unread(view(at[.requestResource])) : nil,
+            kind: kind, resource: .unread(at[.resource]), subResource: optionalString(at[.subResource]),
+            requestKind: hasRequestKind ? .unread(at[.requestKind]) : nil,
+            requestResource: hasRequestResource ? .unread(at[.requestResource]) : nil,
             name: optionalString(at[.name]), namespace: optionalString(at[.namespace]), operation: operation,
             userInfo: optionalView(at[.userInfo]), object: optionalView(at[.object]), oldObject: optionalView(at[.oldObject]),
             dryRun: dryRunAt != Self.absent && tape[dryRunAt].kind == .bool && tape[dryRunAt].flag,
-            options: optionalView(at[.options])))
+            options: optionalView(at[.options]), document: document))
     }
 
     /// Every check of the request's members, in the order of the view-based decoder (the first
@@ -315,14 +316,17 @@ struct EnvelopeReader {
         return (group, name(at.version), name(at.name))
     }
 
-    /// The group, version and name of the checked object `object` (a `Deferred` read on use).
-    static func groupVersionName(checked object: JSONView, third: StaticString) -> (group: String, version: String, name: String) {
-        let document = object.document
+    /// The group, version and name of the checked object at `object` in `document` (a
+    /// `Deferred` read on use; no document, which cannot happen for a decoded request, reads as
+    /// empty names).
+    static func groupVersionName(checked object: Int, in document: JSONDocument?,
+                                 third: StaticString) -> (group: String, version: String, name: String) {
+        guard let document else { return ("", "", "") }
         return document.bytes.withUnsafeBufferPointer { bytes in
             document.tape.withUnsafeBufferPointer { tape in
                 let reader = EnvelopeReader(document: document, bytes: bytes, tape: tape)
                 // Checked when decoded, so neither a throw nor a nil happens here.
-                guard let at = try? reader.checkGroupVersionName(object.index, third: third, "") else { return ("", "", "") }
+                guard let at = try? reader.checkGroupVersionName(object, third: third, "") else { return ("", "", "") }
                 return reader.groupVersionName(at)
             }
         }
@@ -416,9 +420,9 @@ struct EnvelopeReader {
         value == Self.absent || kindOf(value) == .null ? nil : string(value)
     }
 
-    /// The checked object member at `value` as a view, or nil when it is absent or null.
-    private func optionalView(_ value: Int) -> JSONView? {
-        value == Self.absent || kindOf(value) == .null ? nil : view(value)
+    /// The checked object member at `value`, or none when it is absent or null.
+    private func optionalView(_ value: Int) -> ObjectField {
+        value == Self.absent || kindOf(value) == .null ? .none : .at(value)
     }
 
     // MARK: Tape access
@@ -506,15 +510,15 @@ extension UnsafeBufferPointer<UInt8> {
 }
 
 extension GroupVersionKind: DecodedAgain {
-    @usableFromInline init(checked object: JSONView) {
-        let (group, version, kind) = EnvelopeReader.groupVersionName(checked: object, third: "kind")
+    @usableFromInline init(checked object: Int, in document: JSONDocument?) {
+        let (group, version, kind) = EnvelopeReader.groupVersionName(checked: object, in: document, third: "kind")
         self.init(group: group, version: version, kind: kind)
     }
 }
 
 extension GroupVersionResource: DecodedAgain {
-    @usableFromInline init(checked object: JSONView) {
-        let (group, version, resource) = EnvelopeReader.groupVersionName(checked: object, third: "resource")
+    @usableFromInline init(checked object: Int, in document: JSONDocument?) {
+        let (group, version, resource) = EnvelopeReader.groupVersionName(checked: object, in: document, third: "resource")
         self.init(group: group, version: version, resource: resource)
     }
 }
