@@ -456,7 +456,7 @@ struct EnvelopeReader {
         let entry = tape[value]
         if entry.flag { return escapedTextEquals(entry, literal) }
         let text = UnsafeBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.end)])
-        return literal.utf8CodeUnitCount <= 16 ? text.sameBytes(literal) : text.equals(literal)
+        return literal.utf8CodeUnitCount <= 24 ? text.sameBytes(literal) : text.equals(literal)
     }
 
     /// `textEquals` for a string with escapes (rare), decoded out of line.
@@ -489,14 +489,19 @@ struct EnvelopeReader {
 }
 
 extension UnsafeBufferPointer<UInt8> {
-    /// Whether these bytes, already known to be as many as `literal`'s (1 to 16), are
-    /// `literal`'s UTF-8: compared inline, a word or two at a time (overlapping), where
-    /// `equals(_:)` calls `bytesEqual`. For the envelope's member names, about 25 per review.
+    /// Whether these bytes are exactly `literal`'s UTF-8 (of 1 to 24 bytes): compared inline,
+    /// one to three words at a time (overlapping), where `equals(_:)` calls `bytesEqual`. For
+    /// the envelope's member names, about 25 per review, its API version and known names.
     @inline(__always)
     fileprivate func sameBytes(_ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
-        guard let base = baseAddress, count == n, n > 0, n <= 16 else { return false }
+        guard let base = baseAddress, count == n, n > 0, n <= 24 else { return false }
         let x = UnsafeRawPointer(base), y = UnsafeRawPointer(literal.utf8Start)
+        if n > 16 {
+            return x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
+                && x.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                && x.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+        }
         if n >= 8 {
             return x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
                 && x.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
