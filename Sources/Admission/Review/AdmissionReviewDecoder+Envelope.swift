@@ -198,10 +198,23 @@ struct EnvelopeReader {
         else { throw .missing("request.resource") }
         guard at[.operation] != Self.absent, let operation = try operation(at[.operation]) else { throw .missing("request.operation") }
         if at[.subResource] != Self.absent { _ = try checkOptionalString(at[.subResource], "request.subResource") }
-        let requestKind = at[.requestKind] == Self.absent ? nil
-            : try checkGroupVersionName(at[.requestKind], third: "kind", "request.requestKind")
-        let requestResource = at[.requestResource] == Self.absent ? nil
-            : try checkGroupVersionName(at[.requestResource], third: "resource", "request.requestResource")
+        // `requestKind` and `requestResource` are mostly `kind` and `resource` byte for byte:
+        // then they pass the same check (`sameObjectText`).
+        var hasRequestKind = false
+        if at[.requestKind] != Self.absent {
+            hasRequestKind = sameObjectText(at[.requestKind], at[.kind])
+            if !hasRequestKind {
+                hasRequestKind = try checkGroupVersionName(at[.requestKind], third: "kind", "request.requestKind") != nil
+            }
+        }
+        var hasRequestResource = false
+        if at[.requestResource] != Self.absent {
+            hasRequestResource = sameObjectText(at[.requestResource], at[.resource])
+            if !hasRequestResource {
+                hasRequestResource = try checkGroupVersionName(at[.requestResource], third: "resource",
+                                                               "request.requestResource") != nil
+            }
+        }
         if at[.name] != Self.absent { _ = try checkOptionalString(at[.name], "request.name") }
         if at[.namespace] != Self.absent { _ = try checkOptionalString(at[.namespace], "request.namespace") }
         if at[.userInfo] != Self.absent { try checkOptionalObject(at[.userInfo], "request.userInfo") }
@@ -210,7 +223,7 @@ struct EnvelopeReader {
             throw wrongType("request.dryRun", expected: "a boolean", at: dryRunAt)
         }
         if at[.options] != Self.absent { try checkOptionalObject(at[.options], "request.options") }
-        return (operation, kind, requestKind != nil, requestResource != nil)
+        return (operation, kind, hasRequestKind, hasRequestResource)
     }
 
     /// `request.operation`: nil for null. The bytes are compared with the one name of the four
@@ -252,6 +265,20 @@ struct EnvelopeReader {
     }
 
     // MARK: Group, version and kind or resource
+
+    /// Whether the values at `a` and `b` are objects with the same raw text up to the last
+    /// entry inside them, a string (after it come only whitespace and closing brackets): the
+    /// same members with the same values, so whatever check `b` passed, `a` passes. Compared
+    /// this way, an object that repeats another (`requestKind` its `kind`) is not checked again.
+    private func sameObjectText(_ a: Int, _ b: Int) -> Bool {
+        let x = tape[a], y = tape[b]
+        guard x.kind == .object, y.kind == .object else { return false }
+        let lastX = tape[Int(x.next) &- 1], lastY = tape[Int(y.next) &- 1]
+        guard lastX.kind == .string, lastY.kind == .string else { return false }
+        let count = Int(lastX.end) &- Int(x.start)
+        guard Int(lastY.end) &- Int(y.start) == count, count > 0, let base = bytes.baseAddress else { return false }
+        return bytesEqual(base + Int(x.start), base + Int(y.start), count: count)
+    }
 
     /// Where the three strings of a checked `{group, version, kind|resource}` object are (tape
     /// indexes; `absent` for a group that is absent or null).
