@@ -468,9 +468,24 @@ struct EnvelopeReader {
     private func view(_ value: Int) -> JSONView { JSONView(document: document, index: value) }
 
     /// The decoded text of the string at `value`. Out of line: one copy of `String(decoding:)`
-    /// for the envelope's texts.
+    /// for the envelope's texts. A short text without escapes (a small String, up to 15 UTF-8
+    /// bytes: `name`, `namespace`) is copied in by `String(unsafeUninitializedCapacity:)`,
+    /// which for ASCII tests the copied words at once where `String(decoding:)` validated
+    /// and copied byte by byte; the text is the same (both repair invalid UTF-8).
     @inline(never)
-    private func string(_ value: Int) -> String { JSONMaterializer(bytes: bytes, tape: tape).string(tape[value]) }
+    private func string(_ value: Int) -> String {
+        let entry = tape[value]
+        let count = Int(entry.end) &- Int(entry.start)
+        if !entry.flag, count <= 15, let base = bytes.baseAddress {
+            let source = base + Int(entry.start)
+            return String(unsafeUninitializedCapacity: count) { buffer in
+                guard let target = buffer.baseAddress else { return 0 }
+                target.update(from: source, count: count)
+                return count
+            }
+        }
+        return JSONMaterializer(bytes: bytes, tape: tape).string(entry)
+    }
 
     /// A group, version or kind/resource name: a known name's literal (`knownName`), else a
     /// new String.
