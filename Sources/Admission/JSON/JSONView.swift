@@ -20,6 +20,7 @@ public struct JSONView: Sendable {
     public let document: JSONDocument
     let index: Int
 
+    @usableFromInline
     init(document: JSONDocument, index: Int) {
         self.document = document
         self.index = index

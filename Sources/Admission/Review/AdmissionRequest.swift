@@ -29,6 +29,57 @@ public struct GroupVersionResource: Sendable, Equatable, Hashable {
     }
 }
 
+/// A group/version/name field of a request as the decoder leaves it: the value, or the checked
+/// object it is read from on each use (`resource`, `requestKind` and `requestResource`, which
+/// nothing on the request path reads: making their nine Strings, most of them shared with
+/// `kind`'s, cost more than keeping where they are).
+@usableFromInline
+enum Deferred<Value: DecodedAgain>: Sendable {
+    case value(Value)
+    /// The tape index of a `{group, version, kind|resource}` object the decoder has checked,
+    /// in the request's `document`.
+    case unread(Int)
+
+    @inlinable func value(in document: JSONDocument?) -> Value {
+        switch self {
+        case .value(let value): value
+        case .unread(let object): Value(checked: object, in: document)
+        }
+    }
+}
+
+/// A value a `Deferred` can read from the object the decoder checked.
+@usableFromInline
+protocol DecodedAgain: Sendable {
+    /// The value of the object at tape index `object` of `document`, a `{group, version,
+    /// kind|resource}` object already checked by the review decoder (so this cannot fail;
+    /// without a document, which the decoder always gives, the names are empty).
+    init(checked object: Int, in document: JSONDocument?)
+}
+
+/// An object member of a request (`userInfo`, `object`, `oldObject`, `options`): absent or
+/// null, a view, or as decoded the tape index of the object in the request's `document`.
+/// Decoded requests keep one reference to the document for all of them, where a view each
+/// counted a reference of its own (a retain when decoded, a release when the request goes).
+@usableFromInline
+enum ObjectField: Sendable {
+    case none
+    case view(JSONView)
+    case at(Int)
+
+    @inlinable init(_ value: JSONValue?) {
+        self = value.map { .view(JSONView($0)) } ?? .none
+    }
+
+    @inlinable func view(in document: JSONDocument?) -> JSONView? {
+        switch self {
+        case .none: nil
+        case .view(let view): view
+        case .at(let index): document.map { JSONView(document: $0, index: index) }
+        }
+    }
+}
+
 /// The operation being admitted.
 public enum AdmissionOperation: String, Sendable, Equatable {
     case create = "CREATE"
@@ -54,18 +105,21 @@ public struct AdmissionRequest: Sendable {
     struct Fields: Sendable {
         @usableFromInline var uid: String
         @usableFromInline var kind: GroupVersionKind
-        @usableFromInline var resource: GroupVersionResource
+        @usableFromInline var resource: Deferred<GroupVersionResource>
         @usableFromInline var subResource: String?
-        @usableFromInline var requestKind: GroupVersionKind?
-        @usableFromInline var requestResource: GroupVersionResource?
+        @usableFromInline var requestKind: Deferred<GroupVersionKind>?
+        @usableFromInline var requestResource: Deferred<GroupVersionResource>?
         @usableFromInline var name: String?
         @usableFromInline var namespace: String?
         @usableFromInline var operation: AdmissionOperation
-        @usableFromInline var userInfo: JSONView?
-        @usableFromInline var object: JSONView?
-        @usableFromInline var oldObject: JSONView?
+        @usableFromInline var userInfo: ObjectField
+        @usableFromInline var object: ObjectField
+        @usableFromInline var oldObject: ObjectField
         @usableFromInline var dryRun: Bool
-        @usableFromInline var options: JSONView?
+        @usableFromInline var options: ObjectField
+        /// The decoded review's document, which the `.at` objects and `.unread` fields are in
+        /// (one reference for all of them); nil for a request made from values.
+        @usableFromInline var document: JSONDocument?
     }
 
     /// The box: immutable once made (so `Sendable` as checked by the compiler; no lock, no
@@ -94,20 +148,20 @@ public struct AdmissionRequest: Sendable {
         set { update { $0.kind = newValue } }
     }
     @inlinable public var resource: GroupVersionResource {
-        get { storage.fields.resource }
-        set { update { $0.resource = newValue } }
+        get { storage.fields.resource.value(in: storage.fields.document) }
+        set { update { $0.resource = .value(newValue) } }
     }
     @inlinable public var subResource: String? {
         get { storage.fields.subResource }
         set { update { $0.subResource = newValue } }
     }
     @inlinable public var requestKind: GroupVersionKind? {
-        get { storage.fields.requestKind }
-        set { update { $0.requestKind = newValue } }
+        get { storage.fields.requestKind?.value(in: storage.fields.document) }
+        set { update { $0.requestKind = newValue.map { .value($0) } } }
     }
     @inlinable public var requestResource: GroupVersionResource? {
-        get { storage.fields.requestResource }
-        set { update { $0.requestResource = newValue } }
+        get { storage.fields.requestResource?.value(in: storage.fields.document) }
+        set { update { $0.requestResource = newValue.map { .value($0) } } }
     }
     @inlinable public var name: String? {
         get { storage.fields.name }
@@ -123,24 +177,24 @@ public struct AdmissionRequest: Sendable {
     }
     /// `userInfo` as sent (username, uid, groups, extra); only logged by username.
     @inlinable public var userInfo: JSONView? {
-        get { storage.fields.userInfo }
-        set { update { $0.userInfo = newValue } }
+        get { storage.fields.userInfo.view(in: storage.fields.document) }
+        set { update { $0.userInfo = newValue.map { .view($0) } ?? .none } }
     }
     @inlinable public var object: JSONView? {
-        get { storage.fields.object }
-        set { update { $0.object = newValue } }
+        get { storage.fields.object.view(in: storage.fields.document) }
+        set { update { $0.object = newValue.map { .view($0) } ?? .none } }
     }
     @inlinable public var oldObject: JSONView? {
-        get { storage.fields.oldObject }
-        set { update { $0.oldObject = newValue } }
+        get { storage.fields.oldObject.view(in: storage.fields.document) }
+        set { update { $0.oldObject = newValue.map { .view($0) } ?? .none } }
     }
     @inlinable public var dryRun: Bool {
         get { storage.fields.dryRun }
         set { update { $0.dryRun = newValue } }
     }
     @inlinable public var options: JSONView? {
-        get { storage.fields.options }
-        set { update { $0.options = newValue } }
+        get { storage.fields.options.view(in: storage.fields.document) }
+        set { update { $0.options = newValue.map { .view($0) } ?? .none } }
     }
 
     /// Objects given as `JSONValue`s are indexed into `JSONView`s (for tests and `check`).
@@ -152,10 +206,10 @@ public struct AdmissionRequest: Sendable {
         dryRun: Bool = false, options: JSONValue? = nil
     ) {
         storage = Storage(Fields(
-            uid: uid, kind: kind, resource: resource, subResource: subResource, requestKind: requestKind,
-            requestResource: requestResource, name: name, namespace: namespace, operation: operation,
-            userInfo: userInfo.map { JSONView($0) }, object: object.map { JSONView($0) },
-            oldObject: oldObject.map { JSONView($0) }, dryRun: dryRun, options: options.map { JSONView($0) }))
+            uid: uid, kind: kind, resource: .value(resource), subResource: subResource, requestKind: requestKind.map { .value($0) },
+            requestResource: requestResource.map { .value($0) }, name: name, namespace: namespace, operation: operation,
+            userInfo: ObjectField(userInfo), object: ObjectField(object),
+            oldObject: ObjectField(oldObject), dryRun: dryRun, options: ObjectField(options), document: nil))
     }
 
     /// The decoder's: every field as decoded, the objects as views into the request body.

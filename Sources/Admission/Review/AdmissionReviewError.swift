@@ -26,32 +26,42 @@ public struct AdmissionReviewError: Error, Equatable, Sendable, CustomStringConv
 
     // MARK: - The messages, in one place
 
+    // Out of line: the decoders' error paths are cold, and each message built inline made the
+    // hot functions that throw it larger (the envelope reader's `request(at:)` was 11 KB).
+
+    @inline(never)
     static func notJSON(_ error: JSONParseError) -> AdmissionReviewError {
         AdmissionReviewError(field: "", message: "not JSON: \(error.description)")
     }
 
+    @inline(never)
     static func missing(_ field: String) -> AdmissionReviewError {
         AdmissionReviewError(field: field, message: "\(field) is missing")
     }
 
+    @inline(never)
     static func empty(_ field: String) -> AdmissionReviewError {
         AdmissionReviewError(field: field, message: "\(field) must not be empty")
     }
 
+    @inline(never)
     static func wrongType(_ field: String, expected: String, got value: JSONValue) -> AdmissionReviewError {
         let subject = field.isEmpty ? "an AdmissionReview" : field
         return AdmissionReviewError(field: field, message: "\(subject) must be \(expected), got \(typeName(value))")
     }
 
+    @inline(never)
     static func wrongType(_ field: String, expected: String, got value: JSONView) -> AdmissionReviewError {
         let subject = field.isEmpty ? "an AdmissionReview" : field
         return AdmissionReviewError(field: field, message: "\(subject) must be \(expected), got \(typeName(value.kind))")
     }
 
+    @inline(never)
     static func unsupported(_ field: String, _ value: String, expected: String) -> AdmissionReviewError {
         AdmissionReviewError(field: field, message: "\(field) \(quoted(value)) is not supported (\(expected))")
     }
 
+    @inline(never)
     static func invalid(_ field: String, _ problem: String) -> AdmissionReviewError {
         AdmissionReviewError(field: field, message: "\(field) \(problem)")
     }
