@@ -13,6 +13,12 @@ public struct RuleContext: Sendable {
     /// and lists).
     private let shared: SharedConfiguration
     public var configuration: PolicyConfiguration { shared.configuration }
+    /// `spec.template.metadata.annotations` and `.labels` of a Knative Service (nil: absent
+    /// or null), found once here for the KSVC-* rules, which read them several times a review
+    /// (/mutate three, /validate up to seven). Nil for other kinds and for a template whose
+    /// metadata or maps are not objects: `templateAnnotations()` and `templateLabels()` then
+    /// walk themselves, with the same answers and errors as before.
+    private let templateMaps: (annotations: JSONView?, labels: JSONView?)?
 
     public init(request: AdmissionRequest, object: JSONView, configuration: PolicyConfiguration) {
         self.init(request: request, object: object, shared: SharedConfiguration(configuration))
@@ -22,6 +28,39 @@ public struct RuleContext: Sendable {
         self.request = request
         self.object = object
         self.shared = shared
+        templateMaps = KnativeServiceFields.isKnativeService(request) ? Self.templateMaps(of: object) : nil
+    }
+
+    /// The two maps of the template's metadata, or nil where reading either one throws:
+    /// a walk to the metadata and one scan of its members for both, where each read walked
+    /// from the root.
+    private static func templateMaps(of object: JSONView) -> (annotations: JSONView?, labels: JSONView?)? {
+        switch object.walk(KnativeServiceFields.At.templateMetadata) {
+        case .absent:
+            return (nil, nil)
+        case .notObject:
+            return nil
+        case .found(let metadata):
+            guard metadata.isObject else { return nil }
+            let (annotations, labels) = metadata.members("annotations", "labels")
+            let annotationsMap = annotations.flatMap { $0.isNull ? nil : $0 }
+            let labelsMap = labels.flatMap { $0.isNull ? nil : $0 }
+            guard annotationsMap?.isObject ?? true, labelsMap?.isObject ?? true else { return nil }
+            return (annotationsMap, labelsMap)
+        }
+    }
+
+    /// `object.object(at:)` of `spec.template.metadata.annotations`: the same answers and
+    /// errors (nil when absent or null; throws when it or a parent is not an object).
+    func templateAnnotations() throws(MalformedObject) -> JSONView? {
+        guard let templateMaps else { return try object.object(at: KnativeServiceFields.At.templateAnnotations) }
+        return templateMaps.annotations
+    }
+
+    /// `spec.template.metadata.labels`, as `templateAnnotations()`.
+    func templateLabels() throws(MalformedObject) -> JSONView? {
+        guard let templateMaps else { return try object.object(at: KnativeServiceFields.At.templateLabels) }
+        return templateMaps.labels
     }
 
     public var kind: GroupVersionKind { request.kind }

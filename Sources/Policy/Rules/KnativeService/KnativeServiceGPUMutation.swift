@@ -19,7 +19,7 @@ struct KnativeServiceGPUMutation: MutationRule {
     func mutate(_ context: RuleContext, patch: inout JSONPatchBuilder) throws(MalformedObject) -> [Finding] {
         let gpu = context.configuration.knativeService.gpu
         var findings: [Finding] = []
-        if let text = try context.object.string(forKey: gpu.annotation, inMapAt: KnativeServiceFields.At.templateAnnotations),
+        if let text = try JSONView.string(forKey: gpu.annotation, in: context.templateAnnotations(), at: KnativeServiceFields.templateAnnotations),
            let count = GPUQuantity(text: text).positiveCount {
             let entries = try KnativeServiceGPUResources.read(context.object, resource: gpu.resource, includingFirstAppContainer: true)
             if let first = entries.first(where: { !$0.isInitContainer }) {
