@@ -1,4 +1,4 @@
-// RuleContext's template maps, found once per review: the same answers and errors as a walk.
+// RuleContext's template maps and pod spec, found once per review: the same answers and errors as a walk.
 import Admission
 import Testing
 @testable import Policy
@@ -38,6 +38,11 @@ struct RuleContextTests {
         #"{"spec":{"template":{"metadata":{"annotations":{"a":"1"},"labels":7}}}}"#,
         #"{"spec":{"template":{"metadata":{"annotations":{"a":"1"},"annotations":{"c":"3"}}}}}"#,
         #"{"spec":{"template":{"metadata":{"labels":{"b":"2"},"labels":null}}}}"#,
+        #"{"spec":{"template":{"spec":"x"}}}"#,
+        #"{"spec":{"template":{"spec":null,"metadata":{"labels":{}}}}}"#,
+        #"{"spec":{"template":{"metadata":null,"spec":{"containers":[]}}}}"#,
+        #"{"spec":{"template":{"metadata":"x","spec":{"containers":[]}}}}"#,
+        #"{"spec":{"template":{"spec":{"a":1},"metadata":{"annotations":{}},"spec":{"b":2}}}}"#,
     ]
 
     @Test(arguments: specs)
@@ -50,6 +55,8 @@ struct RuleContextTests {
                     == Outcome { () throws(MalformedObject) in try context.object.object(at: KnativeServiceFields.templateAnnotations) })
             #expect(Outcome { () throws(MalformedObject) in try context.templateLabels() }
                     == Outcome { () throws(MalformedObject) in try context.object.object(at: KnativeServiceFields.templateLabels) })
+            #expect(Outcome { () throws(MalformedObject) in try context.templatePodSpec() }
+                    == Outcome { () throws(MalformedObject) in try context.object.lookup(KnativeServiceFields.podSpec) })
         }
     }
 

@@ -29,6 +29,7 @@ enum KnativeServiceFields {
         static let templateMetadata = JSONPath(KnativeServiceFields.templateMetadata)
         static let nodeSelector = JSONPath(KnativeServiceFields.nodeSelector)
         static let podSpec = JSONPath(KnativeServiceFields.podSpec)
+        static let template = JSONPath(["spec", "template"])
     }
 
     /// A `serving.knative.dev/v1` Service written through its main resource.

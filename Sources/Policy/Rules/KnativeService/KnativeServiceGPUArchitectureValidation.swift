@@ -20,7 +20,7 @@ struct KnativeServiceGPUArchitectureValidation: ValidationRule {
               gpu.unsupportedArchitectures.contains(architecture) else { return [] }
         var asksForGPUs = try JSONView.string(forKey: gpu.annotation, in: context.templateAnnotations(), at: KnativeServiceFields.templateAnnotations) != nil
         if !asksForGPUs {
-            asksForGPUs = try KnativeServiceGPUResources.read(context.object, resource: gpu.resource).contains { entry in
+            asksForGPUs = try KnativeServiceGPUResources.read(context, resource: gpu.resource).contains { entry in
                 [entry.request, entry.limit].contains { value in value != nil && GPUQuantity(value) != .count(0) }
             }
         }

@@ -36,7 +36,7 @@ struct KnativeServiceGPUQuantityValidation: ValidationRule {
         var appTotal: Int64 = 0
         var largestInit: Int64 = 0
         var firstApp = true
-        for entry in try KnativeServiceGPUResources.read(context.object, resource: resource, includingFirstAppContainer: annotationCount != nil) {
+        for entry in try KnativeServiceGPUResources.read(context, resource: resource, includingFirstAppContainer: annotationCount != nil) {
             var request: Int64?
             var limit: Int64?
             if let value = entry.request {
