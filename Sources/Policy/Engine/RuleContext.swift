@@ -21,6 +21,10 @@ public struct RuleContext: Sendable {
     /// not an optional tuple: that was copied through its generic value witnesses (~420
     /// instructions a read).
     private let templateReadsFound: Bool
+    /// Whether the request is a `serving.knative.dev/v1` Service (`KnativeServiceFields`),
+    /// asked once here rather than by each KSVC-* rule's `applies` (three GPU, sidecar and
+    /// passthrough rules on /mutate, six on /validate).
+    let isKnativeService: Bool
     private let templateAnnotationsMap: JSONView?
     private let templateLabelsMap: JSONView?
     private let templatePodSpecValue: JSONView?
@@ -34,7 +38,8 @@ public struct RuleContext: Sendable {
         self.request = request
         self.object = object
         self.shared = shared
-        if KnativeServiceFields.isKnativeService(request), let reads = Self.templateReads(of: object) {
+        isKnativeService = KnativeServiceFields.isKnativeService(request)
+        if isKnativeService, let reads = Self.templateReads(of: object) {
             (templateReadsFound, templateAnnotationsMap, templateLabelsMap, templatePodSpecValue)
                 = (true, reads.annotations, reads.labels, reads.podSpec)
         } else {

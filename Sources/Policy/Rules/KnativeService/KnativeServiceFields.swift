@@ -34,10 +34,10 @@ enum KnativeServiceFields {
 
     /// A `serving.knative.dev/v1` Service written through its main resource.
     static func isKnativeService(_ context: RuleContext) -> Bool {
-        isKnativeService(context.request)
+        context.isKnativeService
     }
 
-    /// The same for a request (what `RuleContext` asks before its rules run).
+    /// The same for a request (what `RuleContext` asks, once, before its rules run).
     static func isKnativeService(_ request: AdmissionRequest) -> Bool {
         // Read in place (no copy of the GVK), the short and most selective field first.
         request.kind.kind == "Service" && request.kind.version == "v1"
