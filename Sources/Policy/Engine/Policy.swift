@@ -86,7 +86,7 @@ public struct Policy: Sendable {
         guard request.operation == .create || request.operation == .update else { return allow(request) }
         let original = request.object
         let context = RuleContext(request: request, object: original?.isObject == true ? original ?? Self.emptyObject : Self.emptyObject,
-                                  shared: shared)
+                                  shared: shared, findingMeshKind: true)
         guard let first = enabledValidations.firstIndex(where: { $0.applies(to: context) }) else { return allow(request) }
         var findings: [Finding] = []
         if original?.isObject != true {

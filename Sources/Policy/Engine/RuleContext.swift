@@ -25,6 +25,14 @@ public struct RuleContext: Sendable {
     /// asked once here rather than by each KSVC-* rule's `applies` (three GPU, sidecar and
     /// passthrough rules on /mutate, six on /validate).
     let isKnativeService: Bool
+    /// The request's mesh kind (`MeshObjectKind`), found once by `Policy.validate`, whose ~16
+    /// mesh rules each ask it; not looked for on /mutate, whose rules never ask.
+    let knownMeshKind: KnownMeshKind
+
+    enum KnownMeshKind: Sendable {
+        case notLookedFor
+        case found(MeshObjectKind?)
+    }
     private let templateAnnotationsMap: JSONView?
     private let templateLabelsMap: JSONView?
     private let templatePodSpecValue: JSONView?
@@ -34,10 +42,11 @@ public struct RuleContext: Sendable {
     }
 
     @inline(__always)
-    init(request: AdmissionRequest, object: JSONView, shared: SharedConfiguration) {
+    init(request: AdmissionRequest, object: JSONView, shared: SharedConfiguration, findingMeshKind: Bool = false) {
         self.request = request
         self.object = object
         self.shared = shared
+        knownMeshKind = findingMeshKind ? .found(MeshObjectKind(request)) : .notLookedFor
         isKnativeService = KnativeServiceFields.isKnativeService(request)
         if isKnativeService, let reads = Self.templateReads(of: object) {
             (templateReadsFound, templateAnnotationsMap, templateLabelsMap, templatePodSpecValue)

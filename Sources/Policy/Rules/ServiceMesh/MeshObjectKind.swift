@@ -67,7 +67,10 @@ enum MeshObjectKind: Sendable, Equatable {
 
 extension RuleContext {
     /// The mesh kind of the request, nil for every other kind.
-    var meshKind: MeshObjectKind? { MeshObjectKind(request) }
+    var meshKind: MeshObjectKind? {
+        if case .found(let kind) = knownMeshKind { return kind }
+        return MeshObjectKind(request)
+    }
 
     /// True when the object is `kind`, named `name` (any name when nil), in `namespace` (any
     /// namespace when nil).
