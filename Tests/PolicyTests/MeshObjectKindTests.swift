@@ -29,8 +29,18 @@ struct MeshObjectKindTests {
             for version in versions {
                 for kind in kinds {
                     let expected = Self.table["\(group)/\(version)/\(kind)"]
-                    let actual = MeshObjectKind(GroupVersionKind(group: group, version: version, kind: kind))
+                    let gvk = GroupVersionKind(group: group, version: version, kind: kind)
+                    let actual = MeshObjectKind(gvk)
                     #expect(actual == expected, "\(group)/\(version) \(kind)")
+                    // The request path reads the request's kind in place: the same answers.
+                    let request = PolicyTestSupport.request(gvk, object: .object(JSONObject()))
+                    #expect(MeshObjectKind(request) == expected, "request \(group)/\(version) \(kind)")
+                    // Found once per review on /validate, looked up per rule on /mutate: the same.
+                    for finding in [false, true] {
+                        let context = RuleContext(request: request, object: JSONView(.object(JSONObject())),
+                                                  shared: SharedConfiguration(PolicyConfiguration()), findingMeshKind: finding)
+                        #expect(context.meshKind == expected, "context \(group)/\(version) \(kind)")
+                    }
                     if actual != nil { recognised += 1 }
                 }
             }

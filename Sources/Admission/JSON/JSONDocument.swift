@@ -11,7 +11,7 @@ import Synchronization
 public final class JSONDocument: Sendable {
     /// The JSON text, as received.
     public let bytes: [UInt8]
-    let tape: JSONTape
+    @usableFromInline let tape: JSONTape
     /// Tape index of every element, per array read by position beyond `directReach`: built on
     /// first such read, so reading element i of each of n elements is linear, not quadratic.
     private let elementIndexes = Mutex<[Int: [UInt32]]>([:])

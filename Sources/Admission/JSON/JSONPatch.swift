@@ -60,11 +60,11 @@ public struct JSONPatch: Hashable, Sendable, JSONByteWritable {
     /// Writes the compact JSON text of the patch (see `encoded()`).
     func write<Sink: JSONByteSink>(to sink: inout Sink, context: Void = ()) {
         sink.write(UInt8(ascii: "["))
-        operations.withUnsafeBufferPointer { operations in  // borrow: no copy per operation
-            for n in operations.indices {
-                if n > 0 { sink.write(UInt8(ascii: ",")) }
-                JSONWriter.write(operations[n], to: &sink)
-            }
+        // Read through the array itself: an element of an unsafe buffer was copied (its
+        // pointers and value retained, then released), as the sink's writes could change it.
+        for n in operations.indices {
+            if n > 0 { sink.write(UInt8(ascii: ",")) }
+            JSONWriter.write(operations[n], to: &sink)
         }
         sink.write(UInt8(ascii: "]"))
     }

@@ -8,12 +8,14 @@ internal import CJSONScan
 ///
 /// Built only by `JSONParser.parseTape`; read by `JSONDocument`, `JSONView` and the
 /// `JSONValue` materialiser. A plain value; any thread.
+@usableFromInline
 struct JSONTapeEntry: Sendable {
+    @usableFromInline
     enum Kind: UInt8, Sendable {
         case null, bool, number, string, array, object
     }
 
-    var kind: Kind
+    @usableFromInline var kind: Kind
     /// Strings: the text contains at least one escape (decode before use).
     /// Bools: the value is `true`.
     var flag: Bool

@@ -15,9 +15,10 @@ import Darwin
 /// Immutable once built and owned by one `JSONDocument` (or one `JSONParser.parse` call);
 /// any thread may read it. `@unchecked Sendable` because it holds a raw pointer: nothing
 /// writes through it after `init`, and `deinit` frees it once.
+@usableFromInline
 final class JSONTape: @unchecked Sendable {
-    private let base: UnsafeMutablePointer<JSONTapeEntry>
-    let count: Int
+    @usableFromInline let base: UnsafeMutablePointer<JSONTapeEntry>
+    @usableFromInline let count: Int
 
     /// Takes ownership of `count` initialised entries at `base` (from `JSONTapeBuilder.allocate`,
     /// which puts a sentinel slot before them).
@@ -39,7 +40,7 @@ final class JSONTape: @unchecked Sendable {
 
     /// The entry at `index`; traps if it is out of range, as an array would (indexes come from
     /// the tape itself, so that is a bug, never an input's fault).
-    @inline(__always)
+    @inlinable @inline(__always)
     subscript(index: Int) -> JSONTapeEntry {
         precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "tape index out of range")
         return base[index]

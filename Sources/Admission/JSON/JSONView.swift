@@ -18,7 +18,7 @@ import Darwin
 /// conformance of its own: compare `materialized()` values, or use `equals(_:)`.
 public struct JSONView: Sendable {
     public let document: JSONDocument
-    let index: Int
+    @usableFromInline let index: Int
 
     @usableFromInline
     init(document: JSONDocument, index: Int) {
@@ -36,7 +36,7 @@ public struct JSONView: Sendable {
         case null, bool, number, string, array, object
     }
 
-    @inline(__always) var entry: JSONTapeEntry { document.tape[index] }
+    @inlinable @inline(__always) var entry: JSONTapeEntry { document.tape[index] }
 
     public var kind: Kind {
         switch entry.kind {
@@ -49,9 +49,11 @@ public struct JSONView: Sendable {
         }
     }
 
-    public var isNull: Bool { entry.kind == .null }
-    public var isObject: Bool { entry.kind == .object }
-    public var isArray: Bool { entry.kind == .array }
+    // Inlinable: the rules ask these of nearly every value they read, and a call from the
+    // Policy module cost more than the test itself.
+    @inlinable public var isNull: Bool { entry.kind == .null }
+    @inlinable public var isObject: Bool { entry.kind == .object }
+    @inlinable public var isArray: Bool { entry.kind == .array }
 
     /// Members of an object or elements of an array; 0 for scalars. With duplicate keys, the
     /// number of distinct keys (as `members` and the parsed `JSONObject` have).

@@ -86,7 +86,7 @@ public struct Policy: Sendable {
         guard request.operation == .create || request.operation == .update else { return allow(request) }
         let original = request.object
         let context = RuleContext(request: request, object: original?.isObject == true ? original ?? Self.emptyObject : Self.emptyObject,
-                                  shared: shared)
+                                  shared: shared, findingMeshKind: true)
         guard let first = enabledValidations.firstIndex(where: { $0.applies(to: context) }) else { return allow(request) }
         var findings: [Finding] = []
         if original?.isObject != true {
@@ -105,7 +105,10 @@ public struct Policy: Sendable {
                 }
             }
         }
-        findings = Self.collapsingRepeatedMalformed(withoutDisabled(findings)).map(enforce)
+        findings = Self.collapsingRepeatedMalformed(withoutDisabled(findings))
+        // Enforced only where the configuration downgrades anything: `map` built a new array
+        // (and read `warnOnly` for each finding) on every review.
+        if configuration.enforcement == .warn || !configuration.rules.warnOnly.isEmpty { findings = findings.map(enforce) }
         let denials = findings.filter { $0.effect == .deny }
         let warnings = findings.filter { $0.effect == .warn }.map(\.text)
         guard !denials.isEmpty else {
@@ -119,6 +122,8 @@ public struct Policy: Sendable {
 
     /// Several rules that read the same malformed field report it once (the first rule's ID).
     static func collapsingRepeatedMalformed(_ findings: [Finding]) -> [Finding] {
+        // Nearly always none: no set of messages then (an allocation and a hash each).
+        guard findings.contains(where: { $0.code == 400 }) else { return findings }
         var seen = Set<String>()
         return findings.filter { $0.code != 400 || seen.insert($0.message).inserted }
     }

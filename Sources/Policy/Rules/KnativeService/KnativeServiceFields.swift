@@ -14,6 +14,7 @@ enum KnativeServiceFields {
     static let annotations = ["metadata", "annotations"]
     static let templateAnnotations = ["spec", "template", "metadata", "annotations"]
     static let templateLabels = ["spec", "template", "metadata", "labels"]
+    static let templateMetadata = ["spec", "template", "metadata"]
     static let nodeSelector = ["spec", "template", "spec", "nodeSelector"]
     static let podSpec = ["spec", "template", "spec"]
     static let containers = ["spec", "template", "spec", "containers"]
@@ -25,14 +26,21 @@ enum KnativeServiceFields {
         static let annotations = JSONPath(KnativeServiceFields.annotations)
         static let templateAnnotations = JSONPath(KnativeServiceFields.templateAnnotations)
         static let templateLabels = JSONPath(KnativeServiceFields.templateLabels)
+        static let templateMetadata = JSONPath(KnativeServiceFields.templateMetadata)
         static let nodeSelector = JSONPath(KnativeServiceFields.nodeSelector)
         static let podSpec = JSONPath(KnativeServiceFields.podSpec)
+        static let template = JSONPath(["spec", "template"])
     }
 
     /// A `serving.knative.dev/v1` Service written through its main resource.
     static func isKnativeService(_ context: RuleContext) -> Bool {
+        context.isKnativeService
+    }
+
+    /// The same for a request (what `RuleContext` asks, once, before its rules run).
+    static func isKnativeService(_ request: AdmissionRequest) -> Bool {
         // Read in place (no copy of the GVK), the short and most selective field first.
-        context.request.kind.kind == "Service" && context.request.kind.version == "v1"
-            && context.request.kind.group == "serving.knative.dev" && context.request.subResource?.isEmpty ?? true
+        request.kind.kind == "Service" && request.kind.version == "v1"
+            && request.kind.group == "serving.knative.dev" && request.subResource?.isEmpty ?? true
     }
 }

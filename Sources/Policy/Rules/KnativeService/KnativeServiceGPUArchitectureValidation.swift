@@ -18,9 +18,9 @@ struct KnativeServiceGPUArchitectureValidation: ValidationRule {
         let gpu = context.configuration.knativeService.gpu
         guard let architecture = try context.object.string(forKey: KnativeServiceFields.architectureKey, inMapAt: KnativeServiceFields.At.nodeSelector),
               gpu.unsupportedArchitectures.contains(architecture) else { return [] }
-        var asksForGPUs = try context.object.string(forKey: gpu.annotation, inMapAt: KnativeServiceFields.At.templateAnnotations) != nil
+        var asksForGPUs = try JSONView.string(forKey: gpu.annotation, in: context.templateAnnotations(), at: KnativeServiceFields.templateAnnotations) != nil
         if !asksForGPUs {
-            asksForGPUs = try KnativeServiceGPUResources.read(context.object, resource: gpu.resource).contains { entry in
+            asksForGPUs = try KnativeServiceGPUResources.read(context, resource: gpu.resource).contains { entry in
                 [entry.request, entry.limit].contains { value in value != nil && GPUQuantity(value) != .count(0) }
             }
         }

@@ -19,9 +19,9 @@ struct KnativeServiceGPUMutation: MutationRule {
     func mutate(_ context: RuleContext, patch: inout JSONPatchBuilder) throws(MalformedObject) -> [Finding] {
         let gpu = context.configuration.knativeService.gpu
         var findings: [Finding] = []
-        if let text = try context.object.string(forKey: gpu.annotation, inMapAt: KnativeServiceFields.At.templateAnnotations),
+        if let text = try JSONView.string(forKey: gpu.annotation, in: context.templateAnnotations(), at: KnativeServiceFields.templateAnnotations),
            let count = GPUQuantity(text: text).positiveCount {
-            let entries = try KnativeServiceGPUResources.read(context.object, resource: gpu.resource, includingFirstAppContainer: true)
+            let entries = try KnativeServiceGPUResources.read(context, resource: gpu.resource, includingFirstAppContainer: true)
             if let first = entries.first(where: { !$0.isInitContainer }) {
                 let value = JSONValue.string(String(count))
                 if GPUQuantity(first.limit) != .count(count) {
@@ -39,7 +39,7 @@ struct KnativeServiceGPUMutation: MutationRule {
         }
         // Only containers with a GPU request qualify (the step above changes requests only where
         // one exists); their limit is read back through the patch, which that step may have set.
-        for entry in try KnativeServiceGPUResources.read(context.object, resource: gpu.resource)
+        for entry in try KnativeServiceGPUResources.read(context, resource: gpu.resource)
         where entry.request != nil && patch.value(at: entry.limitPath + [gpu.resource]) == nil {
             guard let request = patch.value(at: entry.requestPath + [gpu.resource]), GPUQuantity(request).positiveCount != nil else { continue }
             try patch.setField(entry.limitPath + [gpu.resource], to: request)

@@ -25,7 +25,7 @@ struct KnativeServiceGPUQuantityValidation: ValidationRule {
         let wholeNumber = "a GPU count must be a whole number of at least 1 (doc §3.1)"
 
         var annotationCount: Int64?
-        if let text = try context.object.string(forKey: gpu.annotation, inMapAt: KnativeServiceFields.At.templateAnnotations) {
+        if let text = try JSONView.string(forKey: gpu.annotation, in: context.templateAnnotations(), at: KnativeServiceFields.templateAnnotations) {
             annotationCount = GPUQuantity(text: text).positiveCount
             if annotationCount == nil {
                 let field = FindingText.field(KnativeServiceFields.templateAnnotations, key: gpu.annotation)
@@ -36,7 +36,7 @@ struct KnativeServiceGPUQuantityValidation: ValidationRule {
         var appTotal: Int64 = 0
         var largestInit: Int64 = 0
         var firstApp = true
-        for entry in try KnativeServiceGPUResources.read(context.object, resource: resource, includingFirstAppContainer: annotationCount != nil) {
+        for entry in try KnativeServiceGPUResources.read(context, resource: resource, includingFirstAppContainer: annotationCount != nil) {
             var request: Int64?
             var limit: Int64?
             if let value = entry.request {

@@ -31,11 +31,12 @@ enum KnativeServiceGPUResources {
     /// annotation's count goes there). Every container is checked all the same: throws when a
     /// list, a container, or a map on the way to the GPU values has the wrong type. A Service
     /// without GPUs (nearly all of them) gets an empty array, which allocates nothing.
-    static func read(_ object: JSONView, resource: String, includingFirstAppContainer: Bool = false) throws(MalformedObject) -> [Entry] {
+    static func read(_ context: borrowing RuleContext, resource: String, includingFirstAppContainer: Bool = false) throws(MalformedObject) -> [Entry] {
         var entries: [Entry] = []
         // One walk to the pod spec for both lists (the same answers and errors as a walk to
-        // each list: 3,250 → 2,910 instructions per review with `resources` read once below).
-        guard let podSpec = try object.lookup(KnativeServiceFields.At.podSpec) else { return entries }
+        // each list: 3,250 → 2,910 instructions per review with `resources` read once below),
+        // made by the review's `RuleContext` with its walk to the template's metadata.
+        guard let podSpec = try context.templatePodSpec() else { return entries }
         guard podSpec.isObject else { throw MalformedObject(path: KnativeServiceFields.At.podSpec.description, expected: "an object") }
         // Both lists found in one scan of the pod spec (`members`), as are `requests` and
         // `limits` below: /mutate 44,803 -> 44,656 instructions per review (callgrind).

@@ -23,7 +23,7 @@ struct KnativeServicePassthroughValidation: ValidationRule {
             case "false":
                 break
             case "true":
-                let injection = try KnativeServiceSidecarInjection(context.object, mode: context.configuration.knativeService.sidecarInjection)
+                let injection = try KnativeServiceSidecarInjection(context, mode: context.configuration.knativeService.sidecarInjection)
                 if let problem = injection.problem {
                     let found = problem.value.map { "is \(FindingText.quoted($0))" } ?? "is not set"
                     findings.append(context.finding(ids[0], .deny,
@@ -34,7 +34,7 @@ struct KnativeServicePassthroughValidation: ValidationRule {
                     "\(field) is \(FindingText.quoted(value)); Knative reads only \"true\" or \"false\" (doc §1.3). Fix: set it to \"true\" or \"false\".", code: 422))
             }
         }
-        if try context.object.string(forKey: key, inMapAt: KnativeServiceFields.At.templateAnnotations) != nil {
+        if try JSONView.string(forKey: key, in: context.templateAnnotations(), at: KnativeServiceFields.templateAnnotations) != nil {
             findings.append(context.finding(ids[0], .warn,
                 "\(key) works only on metadata (doc §1.3). Fix: move it there."))
         }

@@ -21,16 +21,16 @@ struct KnativeServiceSidecarInjection: Sendable {
     let annotation: String?
     let label: String?
 
-    init(_ object: JSONView, mode: PolicyConfiguration.SidecarInjection) throws(MalformedObject) {
-        try self.init(object, templateAnnotations: object.object(at: KnativeServiceFields.At.templateAnnotations), mode: mode)
+    init(_ context: borrowing RuleContext, mode: PolicyConfiguration.SidecarInjection) throws(MalformedObject) {
+        try self.init(context, templateAnnotations: context.templateAnnotations(), mode: mode)
     }
 
-    /// The same, with the template's annotations already found (`object(at:)`) by a rule that
-    /// reads more of them.
-    init(_ object: JSONView, templateAnnotations: JSONView?, mode: PolicyConfiguration.SidecarInjection) throws(MalformedObject) {
+    /// The same, with the template's annotations already found (`templateAnnotations()`) by a
+    /// rule that reads more of them.
+    init(_ context: borrowing RuleContext, templateAnnotations: JSONView?, mode: PolicyConfiguration.SidecarInjection) throws(MalformedObject) {
         self.mode = mode
         annotation = try JSONView.string(forKey: KnativeServiceFields.injectKey, in: templateAnnotations, at: KnativeServiceFields.templateAnnotations)
-        label = try object.string(forKey: KnativeServiceFields.injectKey, inMapAt: KnativeServiceFields.At.templateLabels)
+        label = try JSONView.string(forKey: KnativeServiceFields.injectKey, in: context.templateLabels(), at: KnativeServiceFields.templateLabels)
     }
 
     var isRequested: Bool { problem == nil }

@@ -21,8 +21,8 @@ struct KnativeServiceSidecarMutation: MutationRule {
         let rewriteProbers = context.configuration.knativeService.rewriteAppHTTPProbers
         // The template's annotations found once for both keys this rule reads there, and
         // handed to the patch builder, which then need not walk to them to add either.
-        let annotations = try context.object.object(at: KnativeServiceFields.At.templateAnnotations)
-        let injection = try KnativeServiceSidecarInjection(context.object, templateAnnotations: annotations, mode: mode)
+        let annotations = try context.templateAnnotations()
+        let injection = try KnativeServiceSidecarInjection(context, templateAnnotations: annotations, mode: mode)
         let useLabel = mode == .label
         let (target, other) = useLabel ? (injection.label, injection.annotation) : (injection.annotation, injection.label)
         var findings: [Finding] = []

@@ -19,9 +19,9 @@ struct KnativeServiceSidecarPlacementValidation: ValidationRule {
         var findings: [Finding] = []
         for key in [KnativeServiceFields.injectKey, KnativeServiceFields.rewriteProbersKey] {
             guard let value = annotations[key], !value.isNull else { continue }
-            var onTemplate = try object.string(forKey: key, inMapAt: KnativeServiceFields.At.templateAnnotations) != nil
+            var onTemplate = try JSONView.string(forKey: key, in: context.templateAnnotations(), at: KnativeServiceFields.templateAnnotations) != nil
             if key == KnativeServiceFields.injectKey, !onTemplate {
-                onTemplate = try object.string(forKey: key, inMapAt: KnativeServiceFields.At.templateLabels) != nil
+                onTemplate = try JSONView.string(forKey: key, in: context.templateLabels(), at: KnativeServiceFields.templateLabels) != nil
             }
             if !onTemplate {
                 findings.append(context.finding(ids[0], .warn,

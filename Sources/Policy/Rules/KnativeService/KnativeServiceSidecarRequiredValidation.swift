@@ -15,7 +15,7 @@ struct KnativeServiceSidecarRequiredValidation: ValidationRule {
     }
 
     func validate(_ context: RuleContext) throws(MalformedObject) -> [Finding] {
-        let injection = try KnativeServiceSidecarInjection(context.object, mode: context.configuration.knativeService.sidecarInjection)
+        let injection = try KnativeServiceSidecarInjection(context, mode: context.configuration.knativeService.sidecarInjection)
         guard let problem = injection.problem else { return [] }
         let why = "with Kourier disabled every Knative Service must be in the mesh (doc §1.3)"
         let message: String
