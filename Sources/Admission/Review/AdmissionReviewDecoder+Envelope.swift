@@ -530,32 +530,6 @@ struct EnvelopeReader {
     }
 }
 
-extension UnsafeBufferPointer<UInt8> {
-    /// Whether these bytes are exactly `literal`'s UTF-8 (of 1 to 24 bytes): compared inline,
-    /// one to three words at a time (overlapping), where `equals(_:)` calls `bytesEqual`. For
-    /// the envelope's member names, about 25 per review, its API version and known names.
-    @inline(__always)
-    fileprivate func sameBytes(_ literal: StaticString) -> Bool {
-        let n = literal.utf8CodeUnitCount
-        guard let base = baseAddress, count == n, n > 0, n <= 24 else { return false }
-        let x = UnsafeRawPointer(base), y = UnsafeRawPointer(literal.utf8Start)
-        if n > 16 {
-            return x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
-                && x.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-                && x.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
-        }
-        if n >= 8 {
-            return x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
-                && x.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
-        }
-        if n >= 4 {
-            return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
-                && x.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
-        }
-        return base[0] == literal.utf8Start[0] && base[n &- 1] == literal.utf8Start[n &- 1] && base[n >> 1] == literal.utf8Start[n >> 1]
-    }
-}
-
 extension GroupVersionKind: DecodedAgain {
     @usableFromInline init(checked object: Int, in document: JSONDocument?) {
         let (group, version, kind) = EnvelopeReader.groupVersionName(checked: object, in: document, third: "kind")
